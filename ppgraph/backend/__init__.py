@@ -1,0 +1,1 @@
+"""Backends: each lowers the IR to one runtime. JAX is the one there is."""

@@ -1,0 +1,13 @@
+"""The JAX dispatch table, one module per op family (mirroring ``ppgraph.tensor``)."""
+
+from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
+    check,
+    elemwise,
+    linalg,
+    random,
+    reduction,
+    shape,
+)
+from ppgraph.backend.jax.dispatch.basic import jax_funcify
+
+__all__ = ["jax_funcify"]

@@ -1,0 +1,64 @@
+"""Samplers of the random variable families, from ``jax.random``.
+
+Each sampler takes ``(key, shape, *params)``: the key already wrapped, the
+output's full shape (batch + core), and the parameters' values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.backend.jax.dispatch.shape import static_ints
+from ppgraph.graph.basic import Apply
+from ppgraph.random.basic import NormalRV
+from ppgraph.random.op import RandomVariable
+
+Sampler = Callable[..., Any]
+SAMPLERS: dict[type, Sampler] = {}
+
+
+def sampler(rv_type: type) -> Callable[[Sampler], Sampler]:
+    """Register the sampler of a RandomVariable family."""
+
+    def register(fn: Sampler) -> Sampler:
+        SAMPLERS[rv_type] = fn
+        return fn
+
+    return register
+
+
+@sampler(NormalRV)
+def _normal(key: Any, shape: tuple[int, ...], dtype: str, loc: Any, scale: Any) -> Any:
+    return loc + scale * jax.random.normal(key, shape, dtype)
+
+
+@jax_funcify.register(RandomVariable)
+def _random_variable(op: RandomVariable, node: Apply) -> Callable[..., Any]:
+    try:
+        fn = SAMPLERS[type(op)]
+    except KeyError:
+        raise NotImplementedError(f"no JAX sampler registered for {op.name}") from None
+    out_type = node.outputs[0].type
+    static_shape = out_type.shape  # type: ignore[attr-defined]
+    ndim_supp = op.ndim_supp
+    dtype = op.dtype
+
+    def draw(key_data: Any, size: Any, *params: Any) -> Any:
+        key = jax.random.wrap_key_data(key_data)
+        if None in static_shape:
+            sz = static_ints(size, op.name)
+            batch = sz or jnp.broadcast_shapes(
+                *(jnp.shape(p)[: jnp.ndim(p) - n] for p, n in zip(params, op.ndims_params, strict=True))
+            )
+            core = tuple(jnp.shape(params[0])[jnp.ndim(params[0]) - ndim_supp :]) if ndim_supp else ()
+            shape = (*batch, *core)
+        else:
+            shape = static_shape
+        return jnp.asarray(fn(key, tuple(shape), dtype, *params), dtype=dtype)
+
+    return draw

@@ -1,0 +1,41 @@
+"""Reductions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jax.numpy as jnp
+import jax.scipy.special as jss
+
+from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.graph.basic import Apply
+from ppgraph.tensor.reduction import Reduce
+
+JAX_REDUCE: dict[str, Callable[..., Any]] = {
+    "sum": jnp.sum,
+    "prod": jnp.prod,
+    "max": jnp.max,
+    "min": jnp.min,
+    "mean": jnp.mean,
+    "logsumexp": jss.logsumexp,
+    "all": jnp.all,
+    "any": jnp.any,
+}
+
+
+@jax_funcify.register(Reduce)
+def _reduce(op: Reduce, node: Apply) -> Callable[..., Any]:
+    dtype = node.outputs[0].type.dtype  # type: ignore[attr-defined]
+    axis = op.axis
+    if op.kind in ("argmax", "argmin"):
+        arg = jnp.argmax if op.kind == "argmax" else jnp.argmin
+        ax = None if axis is None else axis[0]
+        return lambda x: arg(x, axis=ax).astype(dtype)
+    fn = JAX_REDUCE[op.kind]
+    keepdims = op.keepdims
+
+    def reduce(x: Any) -> Any:
+        return fn(x, axis=axis, keepdims=keepdims).astype(dtype)
+
+    return reduce

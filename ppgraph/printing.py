@@ -1,0 +1,105 @@
+"""``dprint``: the graph as an indented tree, as PyTensor/Aesara print it.
+
+Labels (``[id A]``) are given at print time, in the order nodes are printed; a
+subtree already printed is shown again by its label alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+from ppgraph.graph.basic import Variable
+from ppgraph.graph.traversal import toposort
+
+
+def _label(n: int) -> str:
+    letters = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _head(var: Variable) -> str:
+    """A node's line, without its label: the op for an output, the variable otherwise."""
+    owner = var.owner
+    if owner is None:
+        return repr(var)
+    op = str(owner.op)
+    return op if len(owner.outputs) == 1 else f"{op}.{var.index}"
+
+
+def dprint(
+    obj: Any,
+    file: IO[str] | str | None = None,
+    print_type: bool = False,
+) -> str | None:
+    """Print the graph of a variable, a list of them, or a compiled Function.
+
+    With ``file="str"`` the text is returned instead of printed. A Function
+    shows its rewritten graph, each node followed by its position in the
+    order of computation.
+
+    Example:
+        >>> import ppgraph as pg, ppgraph.tensor as pt
+        >>> x, y = pt.scalar("x"), pt.vector("y")
+        >>> z = x + y
+        >>> z.name = "x + y"
+        >>> w = pt.log(z)
+        >>> w.name = "log(x + y)"
+        >>> pg.dprint(w)
+        Elemwise{log} [id A] 'log(x + y)'
+         |Elemwise{add} [id B] 'x + y'
+           |DimShuffle{x} [id C]
+           | |x [id D]
+           |y [id E]
+    """
+    from ppgraph.compile import Function
+
+    topo: dict[Any, int] | None = None
+    if isinstance(obj, Function):
+        outputs: Sequence[Variable] = obj.outputs
+        topo = {node: i for i, node in enumerate(toposort(outputs, blockers=obj.inputs))}
+    elif isinstance(obj, Variable):
+        outputs = [obj]
+    else:
+        outputs = list(obj)
+        if not all(isinstance(v, Variable) for v in outputs):
+            raise TypeError(f"dprint takes a variable, a list of variables or a Function, got {obj!r}")
+
+    labels: dict[Variable, str] = {}
+    lines: list[str] = []
+    # Stack of (variable, prefix for its line, prefix for its children).
+    for out in outputs:
+        stack: list[tuple[Variable, str, str]] = [(out, "", "")]
+        while stack:
+            var, prefix, child_prefix = stack.pop()
+            seen = var in labels
+            if not seen:
+                labels[var] = _label(len(labels))
+            line = f"{prefix}{_head(var)} [id {labels[var]}]"
+            if var.owner is not None and var.name is not None:
+                line += f" '{var.name}'"
+            if print_type:
+                line += f" <{var.type}>"
+            if topo is not None and var.owner is not None and var.owner in topo:
+                line += f" {topo[var.owner]}"
+            lines.append(line)
+            if seen or var.owner is None or (topo is not None and var.owner not in topo):
+                continue
+            inputs = var.owner.inputs
+            for i in range(len(inputs) - 1, -1, -1):
+                last = i == len(inputs) - 1
+                stack.append(
+                    (inputs[i], child_prefix + " |", child_prefix + ("  " if last else " |"))
+                )
+    text = "\n".join(lines)
+    if file == "str":
+        return text
+    stream = sys.stdout if file is None else file
+    assert not isinstance(stream, str)
+    print(text, file=stream)
+    return None

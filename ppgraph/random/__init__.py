@@ -1,0 +1,23 @@
+"""Random variable ops: explicit JAX keys, sizes and gufunc-style signatures."""
+
+from ppgraph.random.basic import NormalRV
+from ppgraph.random.op import (
+    RandomKeySharedVariable,
+    RandomKeyType,
+    RandomVariable,
+    is_random_variable,
+    make_rv,
+    new_key_data,
+    parse_signature,
+)
+
+__all__ = [
+    "NormalRV",
+    "RandomKeySharedVariable",
+    "RandomKeyType",
+    "RandomVariable",
+    "is_random_variable",
+    "make_rv",
+    "new_key_data",
+    "parse_signature",
+]

@@ -1,0 +1,21 @@
+"""Random variable families. Each is a few lines: its name, signature and
+parameter names; its sampler is in ``backend/jax/dispatch/random.py``."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+from ppgraph.random.op import RandomVariable
+
+
+@dataclasses.dataclass(frozen=True)
+class NormalRV(RandomVariable):
+    """Normal(loc, scale)."""
+
+    name: ClassVar[str] = "normal"
+    signature: ClassVar[str] = "(),()->()"
+    params: ClassVar[tuple[str, ...]] = ("loc", "scale")
+
+
+normal_rv = NormalRV

@@ -1,0 +1,42 @@
+"""Constant folding: a node whose inputs are all constants becomes a constant,
+computed eagerly by the JAX backend (the one place that knows how to compute)."""
+
+from __future__ import annotations
+
+import jax
+import numpy as np
+
+from ppgraph.backend.jax.dispatch import jax_funcify
+from ppgraph.graph.basic import Apply, Constant, Variable
+from ppgraph.random.op import RandomVariable
+from ppgraph.tensor.check import Check
+from ppgraph.tensor.type import TensorConstant, TensorType
+
+# Random draws stay random; a Check must report its failure at run time.
+NOT_FOLDED: tuple[type, ...] = (RandomVariable, Check)
+
+
+def fold_node(node: Apply, max_size: int) -> list[Variable] | None:
+    """The node's outputs as constants, or None when it is not folded."""
+    if isinstance(node.op, NOT_FOLDED):
+        return None
+    types = [o.type for o in node.outputs]
+    if not all(isinstance(t, TensorType) for t in types):
+        return None
+    for t in types:
+        assert isinstance(t, TensorType)
+        if None in t.shape or int(np.prod(t.shape)) > max_size:
+            return None
+    args = [i.data for i in node.inputs if isinstance(i, Constant)]
+    try:
+        with jax.enable_x64(True), jax.default_device(jax.devices("cpu")[0]):
+            res = jax_funcify(node.op, node)(*args)
+    except Exception:  # leave it to run time, where the error reaches the user
+        return None
+    values = [res] if len(node.outputs) == 1 else list(res)
+    out: list[Variable] = []
+    for t, v in zip(types, values, strict=True):
+        assert isinstance(t, TensorType)
+        arr = np.asarray(v, dtype=t.dtype).reshape(t.shape)
+        out.append(TensorConstant(t, arr))
+    return out

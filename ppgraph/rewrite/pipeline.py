@@ -1,0 +1,34 @@
+"""THE pass order, read top to bottom. There is no other place that orders passes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from ppgraph.graph.basic import Variable
+from ppgraph.rewrite.algebra import ALGEBRA
+from ppgraph.rewrite.engine import rewrite_fixed_point
+from ppgraph.rewrite.stability import STABILITY
+
+
+def rewrite_graph(
+    outputs: Sequence[Variable],
+    inputs: Collection[Variable] = (),
+    trace: list[str] | None = None,
+) -> list[Variable]:
+    """The compile-time rewrites: canonicalize (merge equal subgraphs, fold
+    constants, algebraic identities, drop Checks known to hold), then stabilize
+    (log1p, expm1, logsumexp, ...), then canonicalize what stabilizing exposed.
+
+    ``inputs`` are kept as they are (an intermediate variable given as an input
+    cuts the graph there). Names of rules that fired are appended to ``trace``.
+
+    Example:
+        >>> import ppgraph as pg, ppgraph.tensor as pt
+        >>> x, y = pt.scalar("x"), pt.vector("y")
+        >>> [out] = pg.rewrite_graph([pt.log(pt.exp(x + y))])
+        >>> str(out.owner.op)
+        'Elemwise{add}'
+    """
+    outs = rewrite_fixed_point(outputs, ALGEBRA, inputs, trace=trace)
+    outs = rewrite_fixed_point(outs, STABILITY, inputs, trace=trace)
+    return rewrite_fixed_point(outs, ALGEBRA, inputs, trace=trace)
