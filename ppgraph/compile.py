@@ -77,8 +77,10 @@ class _Compiled:
         """The lowering without checkify (failing Checks give -inf in "raise" mode)."""
         if self._pure is None:
             mode: CheckMode = "-inf" if self.mode == "raise" else self.mode
-            self._pure = self.raw if not self.has_checks else lower(
-                self.inputs, self.outputs, self.shared, mode
+            self._pure = (
+                self.raw
+                if not self.has_checks
+                else lower(self.inputs, self.outputs, self.shared, mode)
             )
         return self._pure
 
@@ -99,8 +101,7 @@ def _check_inputs(inputs: list[Variable], outputs: list[Variable]) -> None:
     if missing:
         names = ", ".join(repr(v) for v in missing)
         raise MissingInputError(
-            f"the graph needs input(s) {names}, which were not given; "
-            f"given: {list(inputs)}"
+            f"the graph needs input(s) {names}, which were not given; given: {list(inputs)}"
         )
 
 
@@ -283,8 +284,7 @@ def eval_var(var: Variable, givens: dict[Variable, Any], **kwargs: Any) -> Any:
     for k in givens:
         if not isinstance(k, Variable):
             raise TypeError(
-                f"eval's keys must be variables, got {k!r}; "
-                "use {x: value}, not {'x': value}"
+                f"eval's keys must be variables, got {k!r}; use {{x: value}}, not {{'x': value}}"
             )
     inputs = list(givens)
     f = Function(inputs, var, **kwargs)

@@ -68,7 +68,9 @@ def dprint(
     else:
         outputs = list(obj)
         if not all(isinstance(v, Variable) for v in outputs):
-            raise TypeError(f"dprint takes a variable, a list of variables or a Function, got {obj!r}")
+            raise TypeError(
+                f"dprint takes a variable, a list of variables or a Function, got {obj!r}"
+            )
 
     labels: dict[Variable, str] = {}
     lines: list[str] = []

@@ -147,6 +147,13 @@ class Op:
 
     default_output: ClassVar[int | None] = 0
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Keep ``Elemwise{add}`` as the repr: a dataclass decorator applied after
+        # this leaves a __repr__ already in the class dict alone.
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = cls.__str__  # type: ignore[method-assign, assignment]
+
     def make_node(self, *inputs: Any) -> Apply:
         raise NotImplementedError
 

@@ -132,12 +132,14 @@ class RandomVariable(Op):
         size_v = _size_constant(size, self.name)
         core: dict[str, int | None] = {}
         batch_shapes = []
-        for name, p, dims in zip(self.params or [f"p{i}" for i in range(len(ps))], ps, ins, strict=True):
+        for name, p, dims in zip(
+            self.params or [f"p{i}" for i in range(len(ps))], ps, ins, strict=True
+        ):
             if p.ndim < len(dims):
                 raise ValueError(
                     f"{self.name}: parameter {name} needs at least {len(dims)} dims, got {p.type}"
                 )
-            pcore = p.type.shape[p.ndim - len(dims):]
+            pcore = p.type.shape[p.ndim - len(dims) :]
             for d, s in zip(dims, pcore, strict=True):
                 prev = core.get(d)
                 if prev is not None and s is not None and prev != s:

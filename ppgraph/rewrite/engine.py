@@ -116,7 +116,8 @@ def fits(new: Variable, old: Variable) -> bool:
     if nt.dtype != ot.dtype or nt.ndim != ot.ndim:
         return False
     return all(
-        n == o or (o is None and n is not None and n != 1) for n, o in zip(nt.shape, ot.shape, strict=True)
+        n == o or (o is None and n is not None and n != 1)
+        for n, o in zip(nt.shape, ot.shape, strict=True)
     )
 
 

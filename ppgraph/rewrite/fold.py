@@ -25,7 +25,7 @@ def fold_node(node: Apply, max_size: int) -> list[Variable] | None:
         return None
     for t in types:
         assert isinstance(t, TensorType)
-        if None in t.shape or int(np.prod(t.shape)) > max_size:
+        if None in t.shape or int(np.prod([s or 0 for s in t.shape])) > max_size:
             return None
     args = [i.data for i in node.inputs if isinstance(i, Constant)]
     try:
@@ -37,6 +37,6 @@ def fold_node(node: Apply, max_size: int) -> list[Variable] | None:
     out: list[Variable] = []
     for t, v in zip(types, values, strict=True):
         assert isinstance(t, TensorType)
-        arr = np.asarray(v, dtype=t.dtype).reshape(t.shape)
+        arr = np.asarray(v, dtype=t.dtype).reshape([s or 0 for s in t.shape])
         out.append(TensorConstant(t, arr))
     return out

@@ -93,7 +93,7 @@ class DimShuffle(Op):
                     f"DimShuffle{{{self.props_str()}}} drops dim {d} of {x!r}, whose static "
                     f"size is {x.type.shape[d]}, not 1"
                 )
-        shape = tuple(1 if d == "x" else x.type.shape[d] for d in self.new_order)  # type: ignore[index]
+        shape = tuple(1 if d == "x" else x.type.shape[d] for d in self.new_order)
         return Apply(self, [x], [TensorType(x.dtype, shape)])
 
     def props_str(self) -> str:
@@ -187,9 +187,7 @@ def _python_constant(value: Any, tensors: Sequence[TensorVariable]) -> TensorVar
 def as_tensors(*args: Any) -> list[TensorVariable]:
     """Tensor variables from a mix of variables and Python/NumPy values."""
     tensors = [a for a in args if isinstance(a, TensorVariable)]
-    return [
-        a if isinstance(a, TensorVariable) else _python_constant(a, tensors) for a in args
-    ]
+    return [a if isinstance(a, TensorVariable) else _python_constant(a, tensors) for a in args]
 
 
 def expand_to(x: TensorVariable, ndim: int) -> TensorVariable:

@@ -79,7 +79,7 @@ def dot(a: Any, b: Any) -> TensorVariable:
     """
     a, b = as_tensors(a, b)
     if a.ndim == 0 or b.ndim == 0:
-        return a * b  # type: ignore[no-any-return, operator]
+        return a * b
     if a.ndim > 2 or b.ndim > 2:
         raise ValueError("dot takes vectors and matrices; use matmul for batches")
     return matmul(a, b)

@@ -115,15 +115,16 @@ def _unary(name: str, doc: str) -> Callable[[Any], TensorVariable]:
     return fn
 
 
-def _binary(name: str, doc: str) -> Callable[[Any, Any], TensorVariable]:
+def _binary(name: str, doc: str, public: str = "") -> Callable[[Any, Any], TensorVariable]:
     def fn(x: Any, y: Any) -> TensorVariable:
         return elemwise(name, x, y)
 
-    fn.__name__ = fn.__qualname__ = name
+    public = public or name
+    fn.__name__ = fn.__qualname__ = public
     fn.__doc__ = (
         f"{doc}, elementwise with NumPy broadcasting.\n\n    Example:\n"
         f"        >>> import ppgraph.tensor as pt\n"
-        f"        >>> pt.{name}(pt.scalar('x'), pt.vector('y')).ndim\n        1\n    "
+        f"        >>> pt.{public}(pt.scalar('x'), pt.vector('y')).ndim\n        1\n    "
     )
     return fn
 
@@ -150,8 +151,8 @@ lt = _binary("lt", "x < y")
 le = _binary("le", "x <= y")
 gt = _binary("gt", "x > y")
 ge = _binary("ge", "x >= y")
-and_ = _binary("and", "Logical/bitwise and")
-or_ = _binary("or", "Logical/bitwise or")
+and_ = _binary("and", "Logical/bitwise and", "and_")
+or_ = _binary("or", "Logical/bitwise or", "or_")
 xor = _binary("xor", "Logical/bitwise exclusive or")
 
 neg = _unary("neg", "-x")

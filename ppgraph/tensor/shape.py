@@ -61,9 +61,7 @@ def _static_ints(var: TensorVariable) -> list[int | None] | None:
     if isinstance(var, TensorConstant):
         return [int(v) for v in var.data.reshape(-1)]
     if var.owner is not None and isinstance(var.owner.op, Stack) and var.ndim == 1:
-        return [
-            int(i.data) if isinstance(i, TensorConstant) else None for i in var.owner.inputs
-        ]
+        return [int(i.data) if isinstance(i, TensorConstant) else None for i in var.owner.inputs]
     if var.type.shape and var.type.shape[0] is not None:
         return [None] * var.type.shape[0]
     return None
@@ -351,7 +349,9 @@ def ones(shp: Sequence[Any], dtype: str | None = None) -> TensorVariable:
     return full(shp, 1.0, dtype)
 
 
-def arange(start: int, stop: int | None = None, step: int = 1, dtype: str = "int64") -> TensorVariable:
+def arange(
+    start: int, stop: int | None = None, step: int = 1, dtype: str = "int64"
+) -> TensorVariable:
     """A constant range (its length must be known to compile for XLA).
 
     Example:

@@ -30,15 +30,15 @@ def _slice_part(v: Any, inputs: list[TensorVariable]) -> Any:
     return "t"
 
 
-def parse_index(x: TensorVariable, index: Any) -> tuple[tuple[IndexItem, ...], list[TensorVariable]]:
+def parse_index(
+    x: TensorVariable, index: Any
+) -> tuple[tuple[IndexItem, ...], list[TensorVariable]]:
     """The index's structure (the op parameter) and its tensor inputs."""
     items = list(index) if isinstance(index, tuple) else [index]
     n_ell = sum(1 for i in items if i is Ellipsis)
     if n_ell > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    consumed = sum(
-        _ndim_used(i) for i in items if i is not None and i is not Ellipsis
-    )
+    consumed = sum(_ndim_used(i) for i in items if i is not None and i is not Ellipsis)
     if consumed > x.ndim:
         raise IndexError(f"too many indices for {x!r}: {x.ndim}-d, but {consumed} were indexed")
     structure: list[IndexItem] = []
@@ -92,7 +92,7 @@ def index_shape(
     it = iter(inputs)
     dim = 0
     out: list[Any] = []
-    adv_shapes = []
+    adv_shapes: list[tuple[int | None, ...]] = []
     adv_pos: list[int] = []
     has_tensor = any(item[0] == "t" for item in structure)
     for k, item in enumerate(structure):
@@ -109,7 +109,9 @@ def index_shape(
                 out.append(None)
         elif kind == "i":
             if size is not None and not -size <= item[1] < size:
-                raise IndexError(f"index {item[1]} is out of bounds for axis {dim} with size {size}")
+                raise IndexError(
+                    f"index {item[1]} is out of bounds for axis {dim} with size {size}"
+                )
             if has_tensor:
                 adv_shapes.append(())
                 adv_pos.append(k)
@@ -139,7 +141,10 @@ class Subtensor(Op):
 
     def make_node(self, x: Any, *idx: Any) -> Apply:
         x = as_tensor_variable(x)
-        idx_t = [cast(as_tensor_variable(i), "int64") if not isinstance(i, TensorVariable) else i for i in idx]
+        idx_t = [
+            cast(as_tensor_variable(i), "int64") if not isinstance(i, TensorVariable) else i
+            for i in idx
+        ]
         shape = index_shape(x.type.shape, self.index, idx_t)
         return Apply(self, [x, *idx_t], [TensorType(x.dtype, shape)])
 
@@ -197,8 +202,11 @@ class IncSubtensor(Op):
 
 
 def _inc(target: Any, y: Any, set_: bool) -> TensorVariable:
-    if not (isinstance(target, TensorVariable) and target.owner is not None
-            and isinstance(target.owner.op, Subtensor)):
+    if not (
+        isinstance(target, TensorVariable)
+        and target.owner is not None
+        and isinstance(target.owner.op, Subtensor)
+    ):
         raise TypeError(
             f"set_subtensor/inc_subtensor take an indexed tensor such as x[0:2], got {target!r}"
         )

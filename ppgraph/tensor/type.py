@@ -139,8 +139,7 @@ class TensorVariable(TensorOperators, Variable):
         return n
 
 
-
-class TensorConstant(TensorVariable, Constant):  # type: ignore[misc]
+class TensorConstant(TensorVariable, Constant):
     """A constant array. Printed as ``TensorConstant{...}`` unless named."""
 
     __slots__ = ()
@@ -171,7 +170,7 @@ class TensorConstant(TensorVariable, Constant):  # type: ignore[misc]
     __str__ = __repr__
 
 
-class TensorSharedVariable(TensorVariable, SharedVariable):  # type: ignore[misc]
+class TensorSharedVariable(TensorVariable, SharedVariable):
     """A shared array: a data container passed to compiled functions as an argument.
 
     Example:
@@ -191,7 +190,8 @@ class TensorSharedVariable(TensorVariable, SharedVariable):  # type: ignore[misc
         arr = np.asarray(value)
         if not np.can_cast(arr.dtype, self.type.dtype, "same_kind"):
             raise TypeError(
-                f"shared variable {self.name!r} holds {self.type.dtype}; got an array of {arr.dtype}"
+                f"shared variable {self.name!r} holds {self.type.dtype}; "
+                f"got an array of {arr.dtype}"
             )
         arr = arr.astype(self.type.dtype, copy=False)
         if not self.type.accepts_shape(arr.shape):
@@ -253,7 +253,9 @@ def constant(value: Any, name: str | None = None, dtype: str | None = None) -> T
     return TensorConstant(TensorType(str(arr.dtype), arr.shape), arr, name)
 
 
-def as_tensor_variable(value: Any, name: str | None = None, dtype: str | None = None) -> TensorVariable:
+def as_tensor_variable(
+    value: Any, name: str | None = None, dtype: str | None = None
+) -> TensorVariable:
     """``value`` if it is already a tensor variable, else a constant made from it.
 
     Example:
@@ -294,7 +296,9 @@ def scalar(name: str | None = None, dtype: str | None = None) -> TensorVariable:
     return _new(0, name, dtype, ())
 
 
-def vector(name: str | None = None, dtype: str | None = None, shape: Shape | None = None) -> TensorVariable:
+def vector(
+    name: str | None = None, dtype: str | None = None, shape: Shape | None = None
+) -> TensorVariable:
     """A 1-d input of unknown (or given static) length.
 
     Example:
@@ -305,7 +309,9 @@ def vector(name: str | None = None, dtype: str | None = None, shape: Shape | Non
     return _new(1, name, dtype, shape)
 
 
-def matrix(name: str | None = None, dtype: str | None = None, shape: Shape | None = None) -> TensorVariable:
+def matrix(
+    name: str | None = None, dtype: str | None = None, shape: Shape | None = None
+) -> TensorVariable:
     """A 2-d input.
 
     Example:
@@ -316,9 +322,7 @@ def matrix(name: str | None = None, dtype: str | None = None, shape: Shape | Non
     return _new(2, name, dtype, shape)
 
 
-def tensor(
-    dtype: str | None = None, shape: Shape = (), name: str | None = None
-) -> TensorVariable:
+def tensor(dtype: str | None = None, shape: Shape = (), name: str | None = None) -> TensorVariable:
     """An input of any rank: ``shape`` gives its static sizes, ``None`` where unknown.
 
     The first argument may also be the name, as in PyTensor: ``pt.tensor("X", shape=(2,))``.

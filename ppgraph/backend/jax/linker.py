@@ -66,9 +66,7 @@ def lower(
             in_slots = [slot[v] for v in node.inputs]
             for o in node.outputs:
                 slot[o] = len(slot)
-            steps.append(
-                (jax_funcify(node.op, node), in_slots, [slot[o] for o in node.outputs])
-            )
+            steps.append((jax_funcify(node.op, node), in_slots, [slot[o] for o in node.outputs]))
     for v in outputs:
         if v not in slot and isinstance(v, Constant):
             slot[v] = len(slot)

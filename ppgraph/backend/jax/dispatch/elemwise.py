@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.special as jss
 
-from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise
 
@@ -128,27 +128,26 @@ JAX_ELEMWISE: dict[str, Callable[..., Any]] = {
 @jax_funcify.register(Elemwise)
 def _elemwise(op: Elemwise, node: Apply) -> Callable[..., Any]:
     fn = JAX_ELEMWISE[op.scalar_op]
-    dtype = node.outputs[0].type.dtype  # type: ignore[attr-defined]
+    dtype = tensor_type(node.outputs[0]).dtype
 
     def elemwise(*args: Any) -> Any:
-        out = fn(*args)
-        return out if out.dtype == dtype else out.astype(dtype)
+        return as_dtype(fn(*args), dtype)
 
     return elemwise
 
 
 @jax_funcify.register(Cast)
 def _cast(op: Cast, node: Apply) -> Callable[..., Any]:
-    return lambda x: jnp.asarray(x).astype(op.dtype)
+    return lambda x: as_dtype(x, op.dtype)
 
 
 @jax_funcify.register(DimShuffle)
 def _dimshuffle(op: DimShuffle, node: Apply) -> Callable[..., Any]:
     kept = tuple(d for d in op.new_order if d != "x")
-    ndim_in = node.inputs[0].type.ndim  # type: ignore[attr-defined]
+    ndim_in = tensor_type(node.inputs[0]).ndim
     dropped = tuple(d for d in range(ndim_in) if d not in kept)
     rank = {d: i for i, d in enumerate(sorted(kept))}
-    perm = tuple(rank[d] for d in kept)  # type: ignore[index]
+    perm = tuple(rank[d] for d in kept)
     new_axes = tuple(i for i, d in enumerate(op.new_order) if d == "x")
 
     def dimshuffle(x: Any) -> Any:

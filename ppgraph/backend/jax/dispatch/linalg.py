@@ -8,7 +8,7 @@ from typing import Any
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
-from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.backend.jax.dispatch.basic import jax_funcify, tensor_type
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.linalg import (
     Cholesky,
@@ -58,9 +58,9 @@ def _solve(op: Solve, node: Apply) -> Callable[..., Any]:
             return jsl.cho_solve((jnp.linalg.cholesky(a), True), b)
 
         return solve_pos
-    return jnp.linalg.solve if node.inputs[1].type.ndim > 1 else (  # type: ignore[attr-defined]
-        lambda a, b: jnp.linalg.solve(a, b[..., None])[..., 0]
-    )
+    if tensor_type(node.inputs[1]).ndim > 1:
+        return jnp.linalg.solve
+    return lambda a, b: jnp.linalg.solve(a, b[..., None])[..., 0]
 
 
 @jax_funcify.register(SolveTriangular)

@@ -12,7 +12,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_dtype, jax_funcify
 from ppgraph.backend.jax.dispatch.shape import static_ints
 from ppgraph.graph.basic import Apply
 from ppgraph.random.basic import NormalRV
@@ -53,12 +53,17 @@ def _random_variable(op: RandomVariable, node: Apply) -> Callable[..., Any]:
         if None in static_shape:
             sz = static_ints(size, op.name)
             batch = sz or jnp.broadcast_shapes(
-                *(jnp.shape(p)[: jnp.ndim(p) - n] for p, n in zip(params, op.ndims_params, strict=True))
+                *(
+                    jnp.shape(p)[: jnp.ndim(p) - n]
+                    for p, n in zip(params, op.ndims_params, strict=True)
+                )
             )
-            core = tuple(jnp.shape(params[0])[jnp.ndim(params[0]) - ndim_supp :]) if ndim_supp else ()
+            core = (
+                tuple(jnp.shape(params[0])[jnp.ndim(params[0]) - ndim_supp :]) if ndim_supp else ()
+            )
             shape = (*batch, *core)
         else:
             shape = static_shape
-        return jnp.asarray(fn(key, tuple(shape), dtype, *params), dtype=dtype)
+        return as_dtype(fn(key, tuple(shape), jax_dtype(dtype), *params), dtype)
 
     return draw

@@ -8,7 +8,7 @@ from typing import Any
 import jax.numpy as jnp
 import jax.scipy.special as jss
 
-from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.reduction import Reduce
 
@@ -26,16 +26,16 @@ JAX_REDUCE: dict[str, Callable[..., Any]] = {
 
 @jax_funcify.register(Reduce)
 def _reduce(op: Reduce, node: Apply) -> Callable[..., Any]:
-    dtype = node.outputs[0].type.dtype  # type: ignore[attr-defined]
+    dtype = tensor_type(node.outputs[0]).dtype
     axis = op.axis
     if op.kind in ("argmax", "argmin"):
         arg = jnp.argmax if op.kind == "argmax" else jnp.argmin
         ax = None if axis is None else axis[0]
-        return lambda x: arg(x, axis=ax).astype(dtype)
+        return lambda x: as_dtype(arg(x, axis=ax), dtype)
     fn = JAX_REDUCE[op.kind]
     keepdims = op.keepdims
 
     def reduce(x: Any) -> Any:
-        return fn(x, axis=axis, keepdims=keepdims).astype(dtype)
+        return as_dtype(fn(x, axis=axis, keepdims=keepdims), dtype)
 
     return reduce

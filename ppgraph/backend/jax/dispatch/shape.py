@@ -8,7 +8,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.shape import BroadcastTo, Concatenate, Reshape, ShapeOp, Stack
 from ppgraph.tensor.subtensor import IncSubtensor, IndexItem, Subtensor
@@ -46,12 +46,12 @@ def _broadcast_to(op: BroadcastTo, node: Apply) -> Callable[..., Any]:
 
 @jax_funcify.register(Stack)
 def _stack(op: Stack, node: Apply) -> Callable[..., Any]:
-    dtype = node.outputs[0].type.dtype  # type: ignore[attr-defined]
+    dtype = tensor_type(node.outputs[0]).dtype
 
     def stack(*xs: Any) -> Any:
         if all(isinstance(x, np.ndarray) for x in xs):
             return np.stack(xs, axis=op.axis).astype(dtype)  # keep static shapes static
-        return jnp.stack(xs, axis=op.axis)
+        return as_dtype(jnp.stack(xs, axis=op.axis), dtype)
 
     return stack
 
