@@ -4,9 +4,10 @@
 ``import ppgraph.tensor as pt`` for symbolic tensors.
 """
 
-from ppgraph import tensor
+from ppgraph import distributions, tensor
 from ppgraph.compile import Function, function
 from ppgraph.config import config
+from ppgraph.distributions import *  # noqa: F403
 from ppgraph.errors import InputError, MissingInputError, ParameterValueError
 from ppgraph.graph import (
     Apply,
@@ -22,12 +23,15 @@ from ppgraph.graph import (
     toposort,
     verify,
 )
+from ppgraph.logprob import icdf, logcdf, logp
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
+from ppgraph.sampling import draw
 
 __version__ = "0.1.0"
 
 __all__ = [
+    *distributions.__all__,
     "Apply",
     "Constant",
     "Function",
@@ -44,8 +48,12 @@ __all__ = [
     "clone_replace",
     "config",
     "dprint",
+    "draw",
     "function",
     "graph_inputs",
+    "icdf",
+    "logcdf",
+    "logp",
     "rewrite_graph",
     "tensor",
     "toposort",

@@ -6,11 +6,11 @@ PyTensor does); ``pg.draw`` gives fresh draws.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ppgraph.random.basic import NormalRV
-from ppgraph.random.op import RandomKeySharedVariable, make_rv
-from ppgraph.tensor.type import TensorVariable
+if TYPE_CHECKING:  # ppgraph.random imports ppgraph.tensor: import it when called
+    from ppgraph.random.op import RandomKeySharedVariable
+    from ppgraph.tensor.type import TensorVariable
 
 
 def normal(
@@ -29,6 +29,9 @@ def normal(
         >>> bool(y.eval() == y.eval())
         True
     """
+    from ppgraph.random.basic import NormalRV
+    from ppgraph.random.op import make_rv
+
     return make_rv(NormalRV(dtype), loc, scale, size=size, rng=rng, name=name)
 
 

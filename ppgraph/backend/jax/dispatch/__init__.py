@@ -5,6 +5,9 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     elemwise,
     linalg,
     random,
+    random_continuous,
+    random_discrete,
+    random_multivariate,
     reduction,
     shape,
 )

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_dtype, jax_funcify
 from ppgraph.backend.jax.dispatch.shape import static_ints
 from ppgraph.graph.basic import Apply
-from ppgraph.random.basic import NormalRV
+from ppgraph.random.basic import HalfNormalRV, NormalRV
 from ppgraph.random.op import RandomVariable
 
 Sampler = Callable[..., Any]
@@ -33,8 +33,13 @@ def sampler(rv_type: type) -> Callable[[Sampler], Sampler]:
 
 
 @sampler(NormalRV)
-def _normal(key: Any, shape: tuple[int, ...], dtype: str, loc: Any, scale: Any) -> Any:
+def _normal(key: Any, shape: tuple[int, ...], dtype: Any, loc: Any, scale: Any) -> Any:
     return loc + scale * jax.random.normal(key, shape, dtype)
+
+
+@sampler(HalfNormalRV)
+def _halfnormal(key: Any, shape: tuple[int, ...], dtype: Any, loc: Any, scale: Any) -> Any:
+    return loc + scale * jnp.abs(jax.random.normal(key, shape, dtype))
 
 
 @jax_funcify.register(RandomVariable)

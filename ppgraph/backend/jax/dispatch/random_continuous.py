@@ -1,0 +1,1 @@
+"""Samplers of the continuous families (registered with ``sampler``)."""

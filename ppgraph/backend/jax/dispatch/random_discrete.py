@@ -1,0 +1,1 @@
+"""Samplers of the discrete families (registered with ``sampler``)."""

@@ -1,0 +1,1 @@
+"""Samplers of the multivariate families (registered with ``sampler``)."""

@@ -1,0 +1,6 @@
+"""Log-densities of random variables, dispatched on the RV op, as IR graphs."""
+
+from ppgraph.logprob.basic import _icdf, _logcdf, _logprob, icdf, logcdf, logp
+from ppgraph.logprob.utils import bound, check_parameters
+
+__all__ = ["_icdf", "_logcdf", "_logprob", "bound", "check_parameters", "icdf", "logcdf", "logp"]
