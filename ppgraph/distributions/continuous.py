@@ -65,7 +65,7 @@ class HalfNormal(Continuous):
     Example:
         >>> import ppgraph as pg
         >>> round(float(pg.logp(pg.HalfNormal.dist(sigma=3.0), 1.0).eval()), 8)
-        -1.38025754
+        -1.3799592
     """
 
     rv_op = HalfNormalRV
