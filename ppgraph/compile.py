@@ -14,14 +14,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
-from jax.experimental import checkify
 
+from ppgraph.backend.jax.dispatch.check import collecting_checks
 from ppgraph.backend.jax.linker import lower, shared_inputs
 from ppgraph.config import CheckMode, config, validate_check_mode
 from ppgraph.errors import InputError, MissingInputError, ParameterValueError
 from ppgraph.graph.basic import Constant, SharedVariable, Variable
-from ppgraph.graph.traversal import ancestors, graph_inputs
+from ppgraph.graph.traversal import ancestors, clone_replace, graph_inputs
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.type import TensorType
 
@@ -38,6 +39,22 @@ def _needs_x64(variables: Sequence[Variable]) -> bool:
     return False
 
 
+def _detach(
+    inputs: list[Variable], outputs: list[Variable]
+) -> tuple[list[Variable], list[Variable]]:
+    """A copy of the graph over fresh stand-ins for ``inputs``.
+
+    Rewriting the copy can neither see through a given intermediate variable
+    (``log(z)`` with ``z = a + 1`` given must not become ``log1p(a)``) nor touch
+    the caller's nodes (names included).
+    """
+    standins = [
+        v.type.make_variable(name=v.name if v.name or v.owner is None else repr(v))
+        for v in inputs
+    ]
+    return standins, clone_replace(outputs, replace=dict(zip(inputs, standins, strict=True)))
+
+
 class _Compiled:
     """What a Function needs, built once per (inputs, outputs, rewrite, mode)."""
 
@@ -45,6 +62,9 @@ class _Compiled:
         self, inputs: list[Variable], outputs: list[Variable], rewrite: bool, mode: CheckMode
     ) -> None:
         _check_inputs(inputs, outputs)
+        self.preps = [_preparer(v) for v in inputs]
+        if rewrite or any(v.owner is not None for v in inputs):
+            inputs, outputs = _detach(inputs, outputs)
         if rewrite:
             from ppgraph.rewrite.pipeline import rewrite_graph
 
@@ -59,22 +79,27 @@ class _Compiled:
             for v in ancestors(outputs, inputs)
         )
         self.n_traces = 0
-        # In "raise" mode with no Check left, nothing needs checkify.
+        self.messages: list[str] = []
+        # In "raise" mode with no Check left, nothing needs collecting.
         lower_mode: CheckMode = "off" if mode == "raise" and not self.has_checks else mode
         raw = lower(inputs, outputs, self.shared, lower_mode)
 
-        def counted(*args: Any) -> list[Any]:
+        def traced(*args: Any) -> Any:
             self.n_traces += 1  # runs only while JAX traces
-            return raw(*args)
+            if not self.has_checks:
+                return raw(*args)
+            with collecting_checks() as found:
+                outs = raw(*args)
+            self.messages = [msg for msg, _ in found]
+            oks = jnp.stack([jnp.all(ok) for _, ok in found]) if found else jnp.ones(0, bool)
+            return outs, oks
 
         self.raw = raw
-        self.jitted: Callable[..., Any] = jax.jit(
-            checkify.checkify(counted) if self.has_checks else counted
-        )
+        self.jitted: Callable[..., Any] = jax.jit(traced)
         self._pure: Callable[..., list[Any]] | None = None
 
     def pure(self) -> Callable[..., list[Any]]:
-        """The lowering without checkify (failing Checks give -inf in "raise" mode)."""
+        """The lowering as a pure function (failing Checks give -inf in "raise" mode)."""
         if self._pure is None:
             mode: CheckMode = "-inf" if self.mode == "raise" else self.mode
             self._pure = (
@@ -83,6 +108,12 @@ class _Compiled:
                 else lower(self.inputs, self.outputs, self.shared, mode)
             )
         return self._pure
+
+    def failed(self, oks: Any) -> ParameterValueError:
+        """The error for the Checks whose flag in ``oks`` is False."""
+        flags = np.asarray(oks)
+        msgs = dict.fromkeys(m for m, ok in zip(self.messages, flags, strict=True) if not ok)
+        return ParameterValueError("; ".join(msgs))
 
 
 def _check_inputs(inputs: list[Variable], outputs: list[Variable]) -> None:
@@ -93,6 +124,9 @@ def _check_inputs(inputs: list[Variable], outputs: list[Variable]) -> None:
             raise TypeError(f"{v!r} is a constant and cannot be an input")
     if len(set(inputs)) != len(inputs):
         raise ValueError(f"an input is given twice in {inputs}")
+    for v in outputs:
+        if not isinstance(v, Variable):
+            raise TypeError(f"outputs must be variables, got {v!r}")
     missing = [
         v
         for v in graph_inputs(outputs, blockers=inputs)
@@ -122,13 +156,50 @@ def _compiled(
     return built
 
 
+# Types of concrete JAX arrays seen so far: checked by type, not isinstance, on the fast path.
+_JAX_ARRAY_TYPES: set[type] = set()
+
+
+def _preparer(var: Variable) -> Callable[[Any], Any]:
+    """A function checking and converting values for input ``var``: a fast path
+    for arrays of exactly its dtype and shape and for Python numbers into a
+    float scalar, and ``_prepare`` for everything else."""
+    t = var.type
+    if not isinstance(t, TensorType):
+        return lambda value: value
+    dtype, ndim, any_shape = np.dtype(t.dtype), t.ndim, all(s is None for s in t.shape)
+    scalar_type = dtype.type if ndim == 0 else None
+    to_scalar = scalar_type if dtype.kind == "f" else None
+    ndarray, jax_types, accepts = np.ndarray, _JAX_ARRAY_TYPES, t.accepts_shape
+
+    def prepare(value: Any) -> Any:
+        tp = type(value)
+        if tp is ndarray or tp in jax_types:
+            if value.dtype == dtype and value.ndim == ndim and (any_shape or accepts(value.shape)):
+                return value
+        elif tp is scalar_type:
+            return value
+        elif to_scalar is not None and (tp is float or tp is int):
+            return to_scalar(value)
+        return _prepare(var, value)
+
+    return prepare
+
+
 def _prepare(var: Variable, value: Any) -> Any:
     """``value`` as an array of ``var``'s dtype, or an InputError naming ``var``."""
     t = var.type
     if not isinstance(t, TensorType):
         return value
-    if isinstance(value, jax.Array) and value.dtype == t.dtype and t.accepts_shape(value.shape):
-        return value
+    if isinstance(value, jax.core.Tracer):
+        raise InputError(
+            f"input {var!r} got a JAX tracer: a Function runs eagerly on concrete values; "
+            "inside jax.jit, vmap or grad call its pure function f.jax_fn instead"
+        )
+    if isinstance(value, jax.Array):
+        _JAX_ARRAY_TYPES.add(type(value))
+        if value.dtype == t.dtype and t.accepts_shape(value.shape):
+            return value
     try:
         arr = np.asarray(value)
     except Exception as exc:
@@ -137,17 +208,25 @@ def _prepare(var: Variable, value: Any) -> Any:
         raise InputError(
             f"input {var!r} expects {t.dtype} numbers; got {type(value).__name__} {value!r}"
         )
-    if arr.dtype != t.dtype and not np.can_cast(arr.dtype, t.dtype, "same_kind"):
-        if not (arr.dtype.kind in "iu" and np.dtype(t.dtype).kind in "iu"):
+    want = np.dtype(t.dtype)
+    if arr.dtype != want and not np.can_cast(arr.dtype, want, "same_kind"):
+        if not (arr.dtype.kind in "biu" and want.kind in "iu"):
             raise InputError(
                 f"input {var!r} expects dtype {t.dtype}; got {arr.dtype}, which cannot be "
                 "cast safely"
+            )
+    if arr.dtype.kind in "iu" and want.kind in "iu" and not np.can_cast(arr.dtype, want):
+        info = np.iinfo(want)
+        if arr.size and (arr.min() < info.min or arr.max() > info.max):
+            raise InputError(
+                f"input {var!r} expects {t.dtype}, from {info.min} to {info.max}; got values "
+                f"from {arr.min()} to {arr.max()}"
             )
     if not t.accepts_shape(arr.shape):
         raise InputError(
             f"input {var!r} expects shape {t.shape} ({t.ndim}-d); got shape {arr.shape}"
         )
-    return arr.astype(t.dtype, copy=False)
+    return arr.astype(want, copy=False)
 
 
 class Function:
@@ -174,7 +253,12 @@ class Function:
         outs = [outputs] if isinstance(outputs, Variable) else list(outputs)
         mode = validate_check_mode(check_mode or config.check_mode)
         self._c = _compiled(self.inputs, outs, rewrite, mode)
-        self._names = {v.name: i for i, v in enumerate(self.inputs) if v.name is not None}
+        self._n = len(self.inputs)
+        self._preps = self._c.preps
+        names = [v.name for v in self.inputs]
+        # A name shared by two inputs cannot be used as a keyword (-1).
+        self._names = {n: (i if names.count(n) == 1 else -1) for i, n in enumerate(names) if n}
+        self._jax_fn: Callable[..., Any] | None = None
 
     @property
     def outputs(self) -> list[Variable]:
@@ -183,6 +267,7 @@ class Function:
 
     @property
     def check_mode(self) -> str:
+        """What a failing Check does in this Function: "raise", "-inf" or "off"."""
         return self._c.mode
 
     @property
@@ -197,56 +282,62 @@ class Function:
         gives -inf here, since a pure function cannot raise. Graphs in float64
         compute in float64 only where 64-bit JAX is enabled (``jax.enable_x64``).
         """
-        pure = self._c.pure()
-        shared = self._c.shared
-        single = self.single
+        if self._jax_fn is None:
+            pure = self._c.pure()
+            shared = self._c.shared
+            single = self.single
 
-        def jax_fn(*args: Any) -> Any:
-            outs = pure(*args, *(s.get_value() for s in shared))
-            return outs[0] if single else outs
+            def jax_fn(*args: Any) -> Any:
+                outs = pure(*args, *(s.get_value() for s in shared))
+                return outs[0] if single else outs
 
-        return jax_fn
+            self._jax_fn = jax_fn
+        return self._jax_fn
 
-    def _args(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
-        if len(args) > len(self.inputs):
-            raise TypeError(f"expected at most {len(self.inputs)} inputs, got {len(args)}")
-        values: list[Any] = list(args) + [_MISSING] * (len(self.inputs) - len(args))
+    def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+        """The values in input order from positional and keyword arguments."""
+        if len(args) > self._n:
+            raise TypeError(
+                f"this Function takes {self._n} input(s) {self.inputs}, "
+                f"got {len(args)} positional values"
+            )
+        values: list[Any] = list(args) + [_MISSING] * (self._n - len(args))
         for name, value in kwargs.items():
-            if name not in self._names:
-                raise TypeError(f"unknown input name {name!r}; inputs: {list(self._names)}")
-            i = self._names[name]
+            i = self._names.get(name)
+            if i is None:
+                raise TypeError(f"unknown input name {name!r}; inputs: {self.inputs}")
+            if i < 0:
+                raise TypeError(f"two inputs are named {name!r}; pass them positionally")
             if values[i] is not _MISSING:
                 raise TypeError(f"input {name!r} given twice")
             values[i] = value
         missing = [repr(v) for v, val in zip(self.inputs, values, strict=True) if val is _MISSING]
         if missing:
             raise MissingInputError(f"missing value for input(s) {', '.join(missing)}")
-        return [_prepare(v, val) for v, val in zip(self.inputs, values, strict=True)]
+        return values
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         c = self._c
-        values = self._args(args, kwargs)
-        values.extend(s.get_value() for s in c.shared)
+        if kwargs or len(args) != self._n:
+            args = tuple(self._bind(args, kwargs))
+        values = [prep(a) for prep, a in zip(self._preps, args)]  # noqa: B905  (same length)
+        if c.shared:
+            values.extend([s.get_value() for s in c.shared])
         if c.x64:
             with jax.enable_x64(True):
                 result = c.jitted(*values)
         else:
             result = c.jitted(*values)
         if c.has_checks:
-            err, result = result
-            msg = err.get()
-            if msg is not None:
-                raise ParameterValueError(_clean(msg))
-        outs = [np.asarray(r) for r in result]
-        return outs[0] if self.single else outs
+            result, oks = result
+            if not np.asarray(oks).all():
+                raise c.failed(oks)
+        if self.single:
+            return np.asarray(result[0])
+        return [np.asarray(r) for r in result]
 
     def __repr__(self) -> str:
         return f"Function(inputs={self.inputs}, outputs={self.outputs})"
-
-
-def _clean(msg: str) -> str:
-    msg = msg.split(" (`check` failed)")[0]
-    return msg.split("\n")[0].strip()
 
 
 class _Missing:
@@ -278,7 +369,16 @@ def function(
 
 
 def eval_var(var: Variable, givens: dict[Variable, Any], **kwargs: Any) -> Any:
-    """Evaluate ``var`` given values for some variables (inputs or intermediate)."""
+    """Evaluate ``var`` given values for some variables (inputs or intermediate).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.compile import eval_var
+        >>> x = pt.scalar("x")
+        >>> z = x + 1.0
+        >>> float(eval_var(pt.log(z), {z: 1.0}))
+        0.0
+    """
     if not isinstance(givens, dict):
         raise TypeError(f"eval takes a dict {{variable: value}}, got {type(givens).__name__}")
     for k in givens:

@@ -1,13 +1,15 @@
 """``dprint``: the graph as an indented tree, as PyTensor/Aesara print it.
 
 Labels (``[id A]``) are given at print time, in the order nodes are printed; a
-subtree already printed is shown again by its label alone.
+subtree already printed is shown again by its label alone. The outputs of one
+Apply node share its label (``SlogDet.0 [id A]``, ``SlogDet.1 [id A]``), as in
+PyTensor: it is one computation.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from ppgraph.graph.basic import Variable
@@ -62,27 +64,30 @@ def dprint(
     topo: dict[Any, int] | None = None
     if isinstance(obj, Function):
         outputs: Sequence[Variable] = obj.outputs
-        topo = {node: i for i, node in enumerate(toposort(outputs, blockers=obj.inputs))}
+        # The compiled graph starts at stand-ins for the inputs (see compile._detach).
+        topo = {node: i for i, node in enumerate(toposort(outputs, blockers=obj._c.inputs))}
     elif isinstance(obj, Variable):
         outputs = [obj]
     else:
-        outputs = list(obj)
+        outputs = list(obj) if isinstance(obj, Iterable) else [obj]
         if not all(isinstance(v, Variable) for v in outputs):
             raise TypeError(
                 f"dprint takes a variable, a list of variables or a Function, got {obj!r}"
             )
 
-    labels: dict[Variable, str] = {}
+    # Labels are keyed by the Apply node for outputs, by the variable for roots.
+    labels: dict[Any, str] = {}
     lines: list[str] = []
     # Stack of (variable, prefix for its line, prefix for its children).
     for out in outputs:
         stack: list[tuple[Variable, str, str]] = [(out, "", "")]
         while stack:
             var, prefix, child_prefix = stack.pop()
-            seen = var in labels
+            key = var if var.owner is None else var.owner
+            seen = key in labels
             if not seen:
-                labels[var] = _label(len(labels))
-            line = f"{prefix}{_head(var)} [id {labels[var]}]"
+                labels[key] = _label(len(labels))
+            line = f"{prefix}{_head(var)} [id {labels[key]}]"
             if var.owner is not None and var.name is not None:
                 line += f" '{var.name}'"
             if print_type:

@@ -3,11 +3,25 @@
 Each module lists its public classes in ``__all__``; they are re-exported here.
 """
 
-from ppgraph.distributions import continuous, discrete, multivariate
+from ppgraph.distributions import (
+    censored,
+    continuous,
+    discrete,
+    discrete_categorical,
+    discrete_inflated,
+    mixture,
+    multivariate,
+    truncated,
+)
+from ppgraph.distributions.censored import *  # noqa: F403
 from ppgraph.distributions.continuous import *  # noqa: F403
 from ppgraph.distributions.discrete import *  # noqa: F403
+from ppgraph.distributions.discrete_categorical import *  # noqa: F403
+from ppgraph.distributions.discrete_inflated import *  # noqa: F403
 from ppgraph.distributions.distribution import Continuous, Discrete, Distribution
+from ppgraph.distributions.mixture import *  # noqa: F403
 from ppgraph.distributions.multivariate import *  # noqa: F403
+from ppgraph.distributions.truncated import *  # noqa: F403
 
 __all__ = [
     "Continuous",
@@ -15,5 +29,10 @@ __all__ = [
     "Distribution",
     *continuous.__all__,
     *discrete.__all__,
+    *discrete_categorical.__all__,
+    *discrete_inflated.__all__,
     *multivariate.__all__,
+    *censored.__all__,
+    *mixture.__all__,
+    *truncated.__all__,
 ]

@@ -13,7 +13,9 @@ and returns the elementwise log-density over the RV's batch shape.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import inspect
 from typing import Any
 
 import numpy as np
@@ -22,9 +24,9 @@ from ppgraph.graph.basic import Variable
 from ppgraph.random.op import RandomVariable, is_random_variable
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import cast
-from ppgraph.tensor.math import isfinite, where
+from ppgraph.tensor.math import invert, isfinite, isnan, where
 from ppgraph.tensor.reduction import all as all_
-from ppgraph.tensor.type import TensorVariable, as_tensor_variable
+from ppgraph.tensor.type import TensorConstant, TensorVariable, as_tensor_variable
 
 
 @functools.singledispatch
@@ -59,14 +61,87 @@ def _as_value(rv: TensorVariable, value: Any) -> TensorVariable:
     return v
 
 
-def _name_checks(out: TensorVariable, name: str | None) -> TensorVariable:
-    """Give the variable's name to the Check at the root of a log-density graph."""
-    node = out.owner
-    if name is None or node is None or not isinstance(node.op, Check) or node.op.var:
-        return out
-    new = Check(node.op.msg, name)(*node.inputs)
-    assert isinstance(new, TensorVariable)
-    return new
+def split_checks(out: TensorVariable) -> tuple[TensorVariable, list[tuple[Check, list[Any]]]]:
+    """``out`` without the Checks at its root, and those Checks (outermost first)
+    with their conditions, to combine densities before checking their parameters:
+    a failed Check turned into -inf inside a sum or a logsumexp would be lost.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> inner, checks = split_checks(pg.logp(pg.Normal.dist(0.0, 1.0), 0.5))
+        >>> [str(op) for op, _ in checks]
+        ['Check{sigma > 0}']
+    """
+    checks: list[tuple[Check, list[Any]]] = []
+    while out.owner is not None and isinstance(out.owner.op, Check):
+        checks.append((out.owner.op, list(out.owner.inputs[1:])))
+        out = out.owner.inputs[0]  # type: ignore[assignment]
+    return out, checks
+
+
+def wrap_checks(inner: Any, checks: list[tuple[Check, list[Any]]]) -> TensorVariable:
+    """``inner`` under ``checks`` (as ``split_checks`` returned them); a Check
+    already seen (same op, same conditions) is applied once."""
+    out = as_tensor_variable(inner)
+    seen: set[tuple[Check, tuple[Any, ...]]] = set()
+    for op, conds in reversed(checks):
+        if (op, tuple(conds)) not in seen:
+            seen.add((op, tuple(conds)))
+            out = op(out, *conds)
+    return out
+
+
+def _param_names(op: RandomVariable, n: int) -> list[str]:
+    """The parameters' names as the family's logp formula calls them (``mu``,
+    ``sigma``) when its signature says so, else the op's (``loc``, ``scale``)."""
+    fn = inspect.unwrap(_logprob.dispatch(type(op)))
+    ps = list(inspect.signature(fn).parameters.values())
+    if ps and ps[0].name == "op":
+        ps = ps[1:]
+    names = [p.name for p in ps[1:] if p.kind is p.POSITIONAL_OR_KEYWORD]
+    if len(names) == n == len(ps) - 1:
+        return names
+    return [*op.params, *(f"parameter {i}" for i in range(len(op.params), n))]
+
+
+def _nan_flags(op: RandomVariable, params: list[TensorVariable]) -> dict[str, TensorVariable]:
+    """``{parameter name: not-NaN flag}`` for the float parameters that may be NaN."""
+    names = _param_names(op, len(params))
+    flags: dict[str, TensorVariable] = {}
+    for i, p in enumerate(params):
+        if not p.dtype.startswith("float"):
+            continue
+        if isinstance(p, TensorConstant) and not np.isnan(p.data).any():
+            continue
+        ok = invert(isnan(p))
+        flags[names[i]] = ok if ok.ndim == 0 else all_(ok)
+    return flags
+
+
+def finish(
+    out: TensorVariable,
+    name: str,
+    op: RandomVariable,
+    params: list[TensorVariable],
+    guard: tuple[TensorVariable, int] | None = None,
+) -> TensorVariable:
+    """A density graph as users get it: ``guard`` (value, ndim_supp) applied under
+    the root Checks, which get the variable's ``name`` and the not-NaN flags of
+    the parameters (so a NaN parameter is reported as NaN)."""
+    inner, checks = split_checks(out)
+    if guard is not None:
+        inner = guard_value(guard[0], inner, guard[1])
+    flags = _nan_flags(op, params)
+    if flags and not checks:
+        checks = [(Check(", ".join(flags) + " not NaN"), [])]
+    # Every root Check gets the flags: a NaN fails each of their conditions.
+    named = []
+    for op_, conds in checks:
+        op_ = op_ if op_.var else dataclasses.replace(op_, var=name)
+        if flags:
+            op_, conds = dataclasses.replace(op_, nan=op_.nan + tuple(flags)), [*conds, *flags.values()]
+        named.append((op_, conds))
+    return wrap_checks(inner, named)
 
 
 def guard_value(value: TensorVariable, logp: TensorVariable, ndim_supp: int) -> TensorVariable:
@@ -83,7 +158,9 @@ def logp(rv: Any, value: Any) -> TensorVariable:
     """The log-density (or log-mass) of ``rv`` at ``value``, as a graph.
 
     Parameter constraints appear as ``Check{...}`` nodes; a value outside the
-    support gives -inf.
+    support gives -inf. ``rv`` may also be an invertible function of one random
+    variable (``a * x + b``, ``pt.exp(x)``, ``pt.log(x)``): its density is derived
+    from ``x``'s with the Jacobian (see ``ppgraph.logprob.derived``).
 
     Example:
         >>> import ppgraph as pg, ppgraph.tensor as pt
@@ -92,24 +169,21 @@ def logp(rv: Any, value: Any) -> TensorVariable:
         >>> round(float(pg.logp(z, v).eval({v: 0.0})), 8)
         -1.61208571
     """
+    if not is_random_variable(rv) and isinstance(rv, TensorVariable) and rv.owner is not None:
+        from ppgraph.logprob.derived import derived_logp
+
+        return derived_logp(rv, value)
     op, params = _rv_parts(rv, "logp")
     value = _as_value(rv, value)
     out = _logprob(op, value, *params)
-    out = _lift_guard(out, value, op.ndim_supp)
-    out = _name_checks(out, rv.name or f"{op.name} variable")
+    out = finish(out, _var_name(rv), op, params, guard=(value, op.ndim_supp))
     out.name = f"{rv.name}_logprob" if rv.name else None
     return out
 
 
-def _lift_guard(out: TensorVariable, value: TensorVariable, ndim_supp: int) -> TensorVariable:
-    """Apply ``guard_value`` under the top Check, so the Check stays the root."""
-    node = out.owner
-    if node is not None and isinstance(node.op, Check):
-        inner = guard_value(value, node.inputs[0], ndim_supp)  # type: ignore[arg-type]
-        new = node.op(inner, *node.inputs[1:])
-        assert isinstance(new, TensorVariable)
-        return new
-    return guard_value(value, out, ndim_supp)
+def _var_name(rv: TensorVariable) -> str:
+    assert rv.owner is not None
+    return rv.name or f"{rv.owner.op.name} variable"  # type: ignore[attr-defined]
 
 
 def logcdf(rv: Any, value: Any) -> TensorVariable:
@@ -122,7 +196,7 @@ def logcdf(rv: Any, value: Any) -> TensorVariable:
     """
     op, params = _rv_parts(rv, "logcdf")
     value = _as_value(rv, value)
-    out = _name_checks(_logcdf(op, value, *params), rv.name or f"{op.name} variable")
+    out = finish(_logcdf(op, value, *params), _var_name(rv), op, params)
     out.name = f"{rv.name}_logcdf" if rv.name else None
     return out
 
@@ -139,6 +213,6 @@ def icdf(rv: Any, q: Any) -> TensorVariable:
     q_var = as_tensor_variable(q)
     if not q_var.dtype.startswith("float"):
         q_var = cast(q_var, params[0].dtype if params else "float64")
-    out = _name_checks(_icdf(op, q_var, *params), rv.name or f"{op.name} variable")
+    out = finish(_icdf(op, q_var, *params), _var_name(rv), op, params)
     out.name = f"{rv.name}_icdf" if rv.name else None
     return out

@@ -1,48 +1,64 @@
 """The rewrite engine: declarative pattern rules and a fixed-point driver.
 
-A rule is ``Rule(pattern, replacement)``. A pattern is
+A rule is ``Rule(name, pattern, replacement)``. A pattern is
 
 - a tuple ``(op, *subpatterns)``, where ``op`` names an elementwise row
-  (``"mul"``) or an op class (``"Check"``); commutative rows also match with
-  their two operands swapped;
+  (``"mul"``) or an op class (``"Check"``, ``"Reduce"``); commutative rows also
+  match with their two operands swapped;
 - a lowercase name binding a variable (``"a"``); a name used twice must bind
   the same variable (equal subgraphs are merged first, so this is identity);
 - a number, matching a constant whose every element equals it;
 - ``(op, ...)``: any inputs (a function replacement reads the match as ``b["_"]``).
 
 A replacement is a bound name, a tuple ``(op, *subreplacements)`` built with
-the elementwise table, or a function of the bindings returning a variable (or
-None to decline). A replacement is taken only when its type fits the matched
-output (same dtype, rank and no lost broadcasting); otherwise it is skipped.
+the elementwise table (numbers become constants), or a function of the
+bindings returning a variable (or None to decline). A function may look only
+at nodes its pattern matched. A replacement is taken only when its type fits
+the matched output (same dtype, rank and no lost broadcasting); otherwise it
+is skipped.
 
-The driver rebuilds the graph bottom-up once per pass, merging equal nodes
-(hash-consing), folding constants and applying rules at each node until none
-fires; passes repeat until nothing changes. Nodes are never edited in place.
+The driver rebuilds the graph bottom-up, each variable once, after its
+inputs: a node is merged with an equal one already built (hash-consing), then
+folded if its inputs are constants, then rewritten by the first rule that
+fires. The nodes of a replacement are normalized the same way before it is
+used, so one rebuild leaves the graph in normal form. Nodes are never edited
+in place, and variables given as blockers are leaves: no pattern looks
+through them. Only variables built during the rewrite get names (the name of
+the variable they replace); the caller's graph is left as it was.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ppgraph.graph.basic import Apply, Constant, Op, Variable
-from ppgraph.graph.traversal import toposort
 from ppgraph.tensor.elemwise import DimShuffle, Elemwise, elemwise
+from ppgraph.tensor.math import SCALAR_OPS
 from ppgraph.tensor.type import TensorConstant, TensorType, TensorVariable
 
 Pattern = Any
 Bindings = dict[str, Variable]
 Replacement = str | tuple[Any, ...] | Callable[[Bindings], Variable | None]
+Matcher = Callable[[Variable, Bindings, Collection[Variable]], bool]
 
 FOLD_MAX_SIZE = 4096  # constants larger than this are not created by folding
+MAX_CHAIN = 32  # rules fired in a row at one place before the engine gives up there
 
 
 @dataclasses.dataclass(frozen=True)
 class Rule:
-    """``pattern -> replacement``; ``name`` shows up in traces and tests."""
+    """``pattern -> replacement``; ``name`` shows up in traces and tests.
+
+    Example:
+        >>> from ppgraph.rewrite.engine import Rule
+        >>> Rule("mul_one", ("mul", "x", 1), "x").root  # x * 1 -> x
+        'mul'
+    """
 
     name: str
     pattern: Pattern
@@ -50,50 +66,109 @@ class Rule:
 
     @property
     def root(self) -> str:
+        """The op key a node must have for the rule to be tried on it."""
         return self.pattern[0] if isinstance(self.pattern, tuple) else "*"
+
+    @functools.cached_property
+    def match(self) -> Matcher:
+        """The compiled pattern (see ``compile_pattern``)."""
+        return compile_pattern(self.pattern)
 
 
 def op_key(op: Op) -> str:
-    """The name a pattern uses for an op: the elementwise row or the class name."""
+    """The name a pattern uses for an op: the elementwise row or the class name.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.engine import op_key
+        >>> op_key(pt.exp(pt.scalar("x")).owner.op), op_key(pt.sum(pt.vector("v")).owner.op)
+        ('exp', 'Reduce')
+    """
     return op.scalar_op if isinstance(op, Elemwise) else type(op).__name__
 
 
-def constant_value(var: Variable) -> np.ndarray | None:
-    """The value of a constant, seeing through DimShuffles of constants."""
-    while var.owner is not None and isinstance(var.owner.op, DimShuffle):
+def constant_value(var: Variable, blocked: Collection[Variable] = ()) -> np.ndarray | None:
+    """The value of a constant, seeing through DimShuffles of constants (but
+    not through ``blocked`` variables).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.engine import constant_value
+        >>> constant_value(pt.vector("v") + 2.0) is None, constant_value(pt.constant(2.0))
+        (True, array(2.))
+    """
+    while var.owner is not None and isinstance(var.owner.op, DimShuffle) and var not in blocked:
         var = var.owner.inputs[0]
     return var.data if isinstance(var, TensorConstant) else None
 
 
-def _match(pattern: Pattern, var: Variable, b: Bindings) -> bool:
+def _equals(value: np.ndarray, number: float) -> bool:
+    if value.size == 1:
+        return bool(value.item() == number)
+    return value.size > 0 and bool(np.all(value == number))
+
+
+def compile_pattern(pattern: Pattern) -> Matcher:
+    """A function ``(var, bindings, blocked) -> bool`` matching ``pattern`` at
+    ``var`` and filling ``bindings`` (left partly filled when it fails).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.engine import compile_pattern
+        >>> x = pt.scalar("x")
+        >>> b = {}
+        >>> compile_pattern(("mul", "a", 1))(1.0 * x, b, ()), b
+        (True, {'a': x})
+    """
     if isinstance(pattern, str):
-        bound = b.get(pattern)
-        if bound is None:
-            b[pattern] = var
-            return True
-        return bound is var
+        name = pattern
+
+        def bind(var: Variable, b: Bindings, blocked: Collection[Variable]) -> bool:
+            bound = b.get(name)
+            if bound is None:
+                b[name] = var
+                return True
+            return bound is var
+
+        return bind
     if isinstance(pattern, int | float):
-        value = constant_value(var)
-        return value is not None and value.size > 0 and bool(np.all(value == pattern))
-    owner = var.owner
-    if owner is None or op_key(owner.op) != pattern[0] or len(owner.outputs) != 1:
-        return False
-    subs = pattern[1:]
-    if subs == (Ellipsis,):
-        return True
-    if len(subs) != len(owner.inputs):
-        return False
-    trial = dict(b)
-    if all(_match(p, v, trial) for p, v in zip(subs, owner.inputs, strict=True)):
-        b.update(trial)
-        return True
-    op = owner.op
-    if isinstance(op, Elemwise) and op.info.commutative and len(subs) == 2:
-        trial = dict(b)
-        if _match(subs[0], owner.inputs[1], trial) and _match(subs[1], owner.inputs[0], trial):
-            b.update(trial)
+        number = pattern
+
+        def const(var: Variable, b: Bindings, blocked: Collection[Variable]) -> bool:
+            value = constant_value(var, blocked)
+            return value is not None and _equals(value, number)
+
+        return const
+    key, subs = pattern[0], pattern[1:]
+    any_inputs = subs == (Ellipsis,)
+    subs_m = [] if any_inputs else [compile_pattern(p) for p in subs]
+    n = len(subs_m)
+    commutative = n == 2 and key in SCALAR_OPS and SCALAR_OPS[key].commutative
+
+    def node(var: Variable, b: Bindings, blocked: Collection[Variable]) -> bool:
+        owner = var.owner
+        if owner is None or op_key(owner.op) != key or len(owner.outputs) != 1:
+            return False
+        if var in blocked:
+            return False
+        if any_inputs:
             return True
-    return False
+        ins = owner.inputs
+        if len(ins) != n:
+            return False
+        if commutative and isinstance(owner.op, Elemwise):
+            saved = dict(b)
+            if subs_m[0](ins[0], b, blocked) and subs_m[1](ins[1], b, blocked):
+                return True
+            b.clear()
+            b.update(saved)
+            return subs_m[0](ins[1], b, blocked) and subs_m[1](ins[0], b, blocked)
+        for m, v in zip(subs_m, ins, strict=True):
+            if not m(v, b, blocked):
+                return False
+        return True
+
+    return node
 
 
 def _build(rep: Replacement, b: Bindings) -> Variable | None:
@@ -109,7 +184,15 @@ def _build(rep: Replacement, b: Bindings) -> Variable | None:
 
 def fits(new: Variable, old: Variable) -> bool:
     """True when ``new`` can stand for ``old``: same dtype and rank, and no dim
-    where ``old`` broadcasts to more than ``new`` provides."""
+    where ``old`` broadcasts to more than ``new`` provides.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.engine import fits
+        >>> a, b = pt.scalar("a"), pt.vector("b")
+        >>> fits(a, a * 1.0), fits(a, b * (a / b))  # a scalar cannot stand for a vector
+        (True, False)
+    """
     nt, ot = new.type, old.type
     if not isinstance(nt, TensorType) or not isinstance(ot, TensorType):
         return nt == ot
@@ -122,7 +205,11 @@ def fits(new: Variable, old: Variable) -> bool:
 
 
 class Rewriter:
-    """One rebuild of a graph: hash-consing, constant folding, rules."""
+    """One bottom-up rebuild of a graph: hash-consing, constant folding, rules.
+
+    ``done`` maps every variable seen (of the caller's graph, or built here) to
+    its normal form; a normal form maps to itself.
+    """
 
     def __init__(self, rules: Sequence[Rule], fold: bool = True) -> None:
         self.by_root: dict[str, list[Rule]] = {}
@@ -131,7 +218,12 @@ class Rewriter:
         self.fold = fold
         self.nodes: dict[tuple[Any, ...], Apply] = {}
         self.consts: dict[tuple[Any, ...], Constant] = {}
+        self.done: dict[Variable, Variable] = {}
+        self.blocked: set[Variable] = set()
+        self.fresh: set[Apply] = set()  # nodes built during this rewrite
+        self.depth = 0
         self.changed = False
+        self.settled = True  # False when a chain of rules was cut at MAX_CHAIN
         self.fired: list[str] = []
 
     def canonical(self, var: Variable) -> Variable:
@@ -146,68 +238,127 @@ class Rewriter:
         hit = self.nodes.get(key)
         if hit is not None:
             return hit
-        if old is not None and all(a is b for a, b in zip(inputs, old.inputs, strict=True)):
-            node = old
+        if old is None:
+            node = op.make_node(*inputs)
+        elif all(a is b for a, b in zip(inputs, old.inputs, strict=True)):
+            self.nodes[key] = old
+            return old
+        elif all(a.type == b.type for a, b in zip(inputs, old.inputs, strict=True)):
+            # Inputs of the same types as before (and equal values): the output
+            # types are the old ones, so the op's type inference is skipped.
+            node = Apply(op, inputs, [o.type for o in old.outputs])
         else:
             node = op.make_node(*inputs)
+        self.fresh.add(node)
         self.nodes[key] = node
         return node
 
     def try_fold(self, node: Apply) -> list[Variable] | None:
+        """The node's outputs as constants, when all its inputs are constants."""
         from ppgraph.rewrite.fold import fold_node
 
-        if not self.fold or not all(isinstance(i, Constant) for i in node.inputs):
+        if not self.fold:
             return None
+        for i in node.inputs:
+            if not isinstance(i, Constant):
+                return None
         return fold_node(node, FOLD_MAX_SIZE)
 
     def apply_rules(self, var: Variable) -> Variable:
-        for _ in range(32):
-            if var.owner is None:
+        """``var`` rewritten by the first rule that fires on it, normalized; or ``var``."""
+        owner = var.owner
+        if owner is None:
+            return var
+        rules = self.by_root.get(op_key(owner.op))
+        if not rules:
+            return var
+        for rule in rules:
+            b: Bindings = {"_": var}
+            if not rule.match(var, b, self.blocked):
+                continue
+            cand = _build(rule.replacement, b)
+            if cand is None or cand is var or not fits(cand, var):
+                continue
+            if self.depth >= MAX_CHAIN:
+                self.settled = False
                 return var
-            new = None
-            for rule in self.by_root.get(op_key(var.owner.op), ()):
-                b: Bindings = {"_": var}
-                if _match(rule.pattern, var, b):
-                    cand = _build(rule.replacement, b)
-                    if cand is not None and cand is not var and fits(cand, var):
-                        new = self.intern(cand)
-                        self.fired.append(rule.name)
-                        break
-            if new is None:
-                return var
-            new.name = new.name or var.name
-            var = new
+            self.fired.append(rule.name)
             self.changed = True
+            self.depth += 1
+            try:
+                new = self.intern(cand)
+            finally:
+                self.depth -= 1
+            if new.name is None and new.owner in self.fresh:
+                new.name = var.name
+            return new
         return var
 
     def intern(self, var: Variable) -> Variable:
-        """Merge a freshly built replacement's nodes into the hash-cons table."""
-        if var.owner is None:
-            return self.canonical(var)
-        memo: dict[Variable, Variable] = {}
-        for node in toposort([var], blockers=[]):
-            ins = [_lookup(memo, i, self) for i in node.inputs]
-            new = self.make(node.op, ins, node)
-            for o, n in zip(node.outputs, new.outputs, strict=True):
-                memo[o] = n
-        return memo[var]
+        """A freshly built replacement, merged into the table and normalized."""
+        return self.normalize([var], fresh=True)[0]
+
+    def normalize(self, roots: Sequence[Variable], fresh: bool = False) -> list[Variable]:
+        """The normal forms of ``roots``, visiting each unseen node after its inputs.
+
+        Iterative, so graphs of any depth work. ``fresh``: the unseen nodes
+        were built by a rule (so they may be given names).
+        """
+        done = self.done
+        stack = list(reversed(roots))
+        expanded: set[Variable] = set()
+        while stack:
+            var = stack[-1]
+            if var in done:
+                stack.pop()
+                continue
+            node = var.owner
+            if node is None:
+                done[var] = self.canonical(var)
+                stack.pop()
+                continue
+            todo = [i for i in node.inputs if i not in done]
+            if todo:
+                if var in expanded:
+                    raise ValueError(f"the graph has a cycle through {node}")
+                expanded.add(var)
+                stack.extend(reversed(todo))
+                continue
+            stack.pop()
+            if fresh:
+                self.fresh.add(node)
+            self.visit(node)
+        return [done[v] for v in roots]
+
+    def visit(self, node: Apply) -> None:
+        """Normalize ``node``, whose inputs are normalized: merge, fold, rules."""
+        done = self.done
+        new = self.make(node.op, [done[i] for i in node.inputs], node)
+        if new is not node:
+            known = done.get(new.outputs[0])
+            if known is not None:  # an equal node was normalized already
+                for o, n in zip(node.outputs, new.outputs, strict=True):
+                    done[o] = done[n]
+                return
+        folded = self.try_fold(new)
+        results: list[Variable] = list(new.outputs)
+        if folded is not None:
+            results = [self.canonical(c) for c in folded]
+            self.changed = True
+        if len(results) == 1 and self.by_root:
+            results = [self.apply_rules(results[0])]
+        for old, out, res in zip(node.outputs, new.outputs, results, strict=True):
+            if res.name is None and res is not old and res.owner in self.fresh:
+                res.name = old.name
+            done[old] = done[out] = done[res] = res
 
     def run(self, outputs: Sequence[Variable], blockers: Collection[Variable]) -> list[Variable]:
-        memo: dict[Variable, Variable] = {}
-        for node in toposort(outputs, blockers):
-            ins = [_lookup(memo, i, self) for i in node.inputs]
-            new = self.make(node.op, ins, node)
-            folded = self.try_fold(new)
-            results: list[Variable] = list(new.outputs) if folded is None else folded
-            if folded is not None:
-                self.changed = True
-            if len(results) == 1 and self.by_root:
-                results = [self.apply_rules(results[0])]
-            for old, res in zip(node.outputs, results, strict=True):
-                if res is not old and res.name is None and old.name is not None:
-                    res.name = old.name if res.owner is not None else None
-                memo[old] = res
-        return [_lookup(memo, o, self) for o in outputs]
+        """The normal forms of ``outputs``; ``blockers`` are kept as leaves."""
+        for v in blockers:
+            self.done[v] = v
+            if v.owner is not None:
+                self.blocked.add(v)
+        return self.normalize(outputs)
 
 
 def rewrite_fixed_point(
@@ -219,6 +370,9 @@ def rewrite_fixed_point(
     trace: list[str] | None = None,
 ) -> list[Variable]:
     """Apply ``rules`` (and merging, and folding) until the graph stops changing.
+
+    One rebuild normally reaches the fixed point; another is made only when a
+    chain of rules was cut at ``MAX_CHAIN`` (rules that undo each other).
 
     Example:
         >>> import ppgraph.tensor as pt
@@ -234,18 +388,19 @@ def rewrite_fixed_point(
         outs = rw.run(outs, blockers)
         if trace is not None:
             trace.extend(rw.fired)
-        if not rw.changed:
+        if rw.settled or not rw.changed:
             break
     return outs
 
 
-def _lookup(memo: dict[Variable, Variable], var: Variable, rw: Rewriter) -> Variable:
-    new = memo.get(var)
-    return rw.canonical(var) if new is None else new
-
-
 def collect(rules: Iterable[Rule]) -> list[Rule]:
-    """A rule list (checks that names are unique)."""
+    """A rule list (checks that names are unique).
+
+    Example:
+        >>> from ppgraph.rewrite.engine import Rule, collect
+        >>> [r.name for r in collect([Rule("neg_neg", ("neg", ("neg", "x")), "x")])]
+        ['neg_neg']
+    """
     out = list(rules)
     names = [r.name for r in out]
     dup = {n for n in names if names.count(n) > 1}
@@ -254,4 +409,14 @@ def collect(rules: Iterable[Rule]) -> list[Rule]:
     return out
 
 
-__all__ = ["Rule", "TensorVariable", "collect", "constant_value", "fits", "rewrite_fixed_point"]
+__all__ = [
+    "Rule",
+    "Rewriter",
+    "TensorVariable",
+    "collect",
+    "compile_pattern",
+    "constant_value",
+    "fits",
+    "op_key",
+    "rewrite_fixed_point",
+]

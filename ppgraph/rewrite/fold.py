@@ -1,5 +1,9 @@
 """Constant folding: a node whose inputs are all constants becomes a constant,
-computed eagerly by the JAX backend (the one place that knows how to compute)."""
+computed eagerly by the JAX backend (the one place that knows how to compute).
+
+A DimShuffle only moves data, so it is folded with NumPy: the same array, and
+no JAX dispatch for the many ``DimShuffle{x}(2.0)`` that broadcasting makes.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,29 @@ from ppgraph.backend.jax.dispatch import jax_funcify
 from ppgraph.graph.basic import Apply, Constant, Variable
 from ppgraph.random.op import RandomVariable
 from ppgraph.tensor.check import Check
+from ppgraph.tensor.elemwise import DimShuffle
 from ppgraph.tensor.type import TensorConstant, TensorType
 
 # Random draws stay random; a Check must report its failure at run time.
 NOT_FOLDED: tuple[type, ...] = (RandomVariable, Check)
 
 
+def _dimshuffle(op: DimShuffle, data: np.ndarray) -> np.ndarray:
+    kept = [d for d in op.new_order if isinstance(d, int)]
+    dropped = tuple(d for d in range(data.ndim) if d not in kept)
+    moved = np.transpose(np.squeeze(data, dropped), np.argsort(np.argsort(kept)))
+    return moved.reshape([data.shape[d] if isinstance(d, int) else 1 for d in op.new_order])
+
+
 def fold_node(node: Apply, max_size: int) -> list[Variable] | None:
-    """The node's outputs as constants, or None when it is not folded."""
+    """The node's outputs as constants, or None when it is not folded.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.fold import fold_node
+        >>> fold_node(pt.exp(pt.constant(0.0)).owner, 16)
+        [TensorConstant{1.0}]
+    """
     if isinstance(node.op, NOT_FOLDED):
         return None
     types = [o.type for o in node.outputs]
@@ -28,12 +47,15 @@ def fold_node(node: Apply, max_size: int) -> list[Variable] | None:
         if None in t.shape or int(np.prod([s or 0 for s in t.shape])) > max_size:
             return None
     args = [i.data for i in node.inputs if isinstance(i, Constant)]
-    try:
-        with jax.enable_x64(True), jax.default_device(jax.devices("cpu")[0]):
-            res = jax_funcify(node.op, node)(*args)
-    except Exception:  # leave it to run time, where the error reaches the user
-        return None
-    values = [res] if len(node.outputs) == 1 else list(res)
+    if isinstance(node.op, DimShuffle):
+        values = [_dimshuffle(node.op, np.asarray(args[0]))]
+    else:
+        try:
+            with jax.enable_x64(True), jax.default_device(jax.devices("cpu")[0]):
+                res = jax_funcify(node.op, node)(*args)
+        except Exception:  # leave it to run time, where the error reaches the user
+            return None
+        values = [res] if len(node.outputs) == 1 else list(res)
     out: list[Variable] = []
     for t, v in zip(types, values, strict=True):
         assert isinstance(t, TensorType)

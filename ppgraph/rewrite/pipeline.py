@@ -29,6 +29,8 @@ def rewrite_graph(
         >>> str(out.owner.op)
         'Elemwise{add}'
     """
-    outs = rewrite_fixed_point(outputs, ALGEBRA, inputs, trace=trace)
-    outs = rewrite_fixed_point(outs, STABILITY, inputs, trace=trace)
-    return rewrite_fixed_point(outs, ALGEBRA, inputs, trace=trace)
+    canonical = rewrite_fixed_point(outputs, ALGEBRA, inputs, trace=trace)
+    stable = rewrite_fixed_point(canonical, STABILITY, inputs, trace=trace)
+    if all(a is b for a, b in zip(stable, canonical, strict=True)):
+        return stable  # stabilizing changed nothing: still canonical
+    return rewrite_fixed_point(stable, ALGEBRA, inputs, trace=trace)

@@ -1,4 +1,10 @@
-"""Stabilizing rules: the same value, computed without overflow or cancellation."""
+"""Stabilizing rules: the same value, computed without overflow or cancellation.
+
+Where the original graph overflows or underflows (``log(exp(800) + 1)`` is
+inf, ``log(sigmoid(-800))`` is -inf, ``log(1 + 1e-18)`` is 0), the rewritten
+graph gives the true finite value: that is each rule's purpose, and the only
+way its value differs from the original's beyond rounding.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +14,37 @@ from ppgraph.tensor.reduction import Reduce, logsumexp
 
 
 def _log_sum_exp(b: Bindings) -> Variable | None:
-    # log(sum(exp(x), axis)) -> logsumexp(x, axis)
-    s = b["s"].owner
-    if s is None or not isinstance(s.op, Reduce) or s.op.kind != "sum":
+    # log(sum(exp(x), axis, keepdims)) -> logsumexp(x, axis, keepdims)
+    log = b["_"].owner
+    s = log.inputs[0].owner if log is not None else None
+    assert s is not None and isinstance(s.op, Reduce)
+    if s.op.kind != "sum":
         return None
-    inner = s.inputs[0]
-    if inner.owner is None or str(inner.owner.op) != "Elemwise{exp}":
-        return None
-    return logsumexp(inner.owner.inputs[0], axis=s.op.axis, keepdims=s.op.keepdims)
+    return logsumexp(b["x"], axis=s.op.axis, keepdims=s.op.keepdims)
 
 
 STABILITY: list[Rule] = collect(
     [
         Rule("log1p", ("log", ("add", 1, "x")), ("log1p", "x")),  # log(1 + x) -> log1p(x)
-        Rule(
-            "log1p_sub", ("log", ("sub", 1, "x")), ("log1p", ("neg", "x"))
-        ),  # log(1 - x) -> log1p(-x)
+        Rule("log1p_sub", ("log", ("sub", 1, "x")), ("log1p", ("neg", "x"))),  # log(1 - x)
         Rule("expm1", ("sub", ("exp", "x"), 1), ("expm1", "x")),  # exp(x) - 1 -> expm1(x)
-        Rule("logsumexp", ("log", "s"), _log_sum_exp),  # log(sum(exp(x))) -> logsumexp(x)
+        Rule("expm1_add", ("add", ("exp", "x"), -1), ("expm1", "x")),  # exp(x) + -1 -> expm1(x)
+        Rule("one_minus_exp", ("sub", 1, ("exp", "x")), ("neg", ("expm1", "x"))),  # 1 - e^x
+        Rule("logsumexp", ("log", ("Reduce", ("exp", "x"))), _log_sum_exp),  # log(sum(exp(x)))
         Rule("log_sigmoid", ("log", ("sigmoid", "x")), ("log_sigmoid", "x")),  # log(sigmoid(x))
-        # log(1 - sigmoid(x)) = log(sigmoid(-x))
+        # 1 - sigmoid(x) -> sigmoid(-x), and log(1 - sigmoid(x)) = log(sigmoid(-x))
+        Rule("one_minus_sigmoid", ("sub", 1, ("sigmoid", "x")), ("sigmoid", ("neg", "x"))),
         Rule("log1m_sigmoid", ("log1p", ("neg", ("sigmoid", "x"))), ("log_sigmoid", ("neg", "x"))),
         Rule("log_ndtr", ("log", ("ndtr", "x")), ("log_ndtr", "x")),  # log(Phi(x)) -> log_ndtr(x)
-        Rule("log1mexp", ("log1p", ("neg", ("exp", "x"))), ("log1mexp", "x")),  # log(1 - e^x)
+        # 1 - Phi(x) -> Phi(-x), and log(1 - Phi(x)) -> log_ndtr(-x)
+        Rule("one_minus_ndtr", ("sub", 1, ("ndtr", "x")), ("ndtr", ("neg", "x"))),
+        Rule("log1m_ndtr", ("log1p", ("neg", ("ndtr", "x"))), ("log_ndtr", ("neg", "x"))),
+        Rule("one_minus_erf", ("sub", 1, ("erf", "x")), ("erfc", "x")),  # 1 - erf(x) -> erfc(x)
+        # log(1 - e^x) -> log1mexp(x), written as log1p(-exp(x)) or log(-expm1(x))
+        Rule("log1mexp", ("log1p", ("neg", ("exp", "x"))), ("log1mexp", "x")),
+        Rule("log1mexp_expm1", ("log", ("neg", ("expm1", "x"))), ("log1mexp", "x")),
         # log(exp(a) + exp(b)) -> logaddexp(a, b)
         Rule("logaddexp", ("log", ("add", ("exp", "a"), ("exp", "b"))), ("logaddexp", "a", "b")),
-        Rule(
-            "log1p_exp", ("log1p", ("exp", "x")), ("softplus", "x")
-        ),  # log(1 + e^x) -> softplus(x)
+        Rule("log1p_exp", ("log1p", ("exp", "x")), ("softplus", "x")),  # log(1 + e^x) -> softplus
     ]
 )

@@ -19,12 +19,20 @@ from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 @dataclasses.dataclass(frozen=True)
 class Check(Op):
     """Pass ``value`` through if all conditions hold. ``msg`` is the condition as
-    a person reads it; ``var`` names the variable it guards, for error messages."""
+    a person reads it; ``var`` names the variable it guards, for error messages.
+
+    ``nan`` names parameters whose "is not NaN" flags are the last ``len(nan)``
+    conditions. In "raise" mode a NaN parameter is reported as ``sigma is NaN``,
+    not as the failed ``msg``; in "-inf" mode they are conditions like the others.
+    """
 
     msg: str
     var: str | None = None
+    nan: tuple[str, ...] = ()
 
     def make_node(self, value: Any, *conds: Any) -> Apply:
+        if len(conds) < len(self.nan):
+            raise ValueError(f"{self}: {len(self.nan)} NaN flags need as many conditions")
         value = as_tensor_variable(value)
         cs = [cast(as_tensor_variable(c), "bool") for c in conds]
         return Apply(self, [value, *cs], [value.type])
@@ -35,6 +43,10 @@ class Check(Op):
     def message(self) -> str:
         """The text of the error raised when the check fails."""
         return f"{self.var}: {self.msg}" if self.var else self.msg
+
+    def nan_message(self, param: str) -> str:
+        """The text of the error raised when ``param`` is NaN."""
+        return f"{self.var}: {param} is NaN" if self.var else f"{param} is NaN"
 
 
 def check(value: Any, *conds: Any, msg: str, var: str | None = None) -> TensorVariable:

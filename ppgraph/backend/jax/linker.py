@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import jax.numpy as jnp
 import numpy as np
 
 from ppgraph.backend.jax.dispatch import jax_funcify
+from ppgraph.backend.jax.dispatch.basic import jax_dtype
 from ppgraph.backend.jax.dispatch.check import lowering_check_mode
 from ppgraph.config import CheckMode
 from ppgraph.graph.basic import Constant, SharedVariable, Variable
@@ -81,7 +83,9 @@ def lower(
         for s, a in zip(arg_slots, args, strict=True):
             env[s] = a
         for s, c in consts:
-            env[s] = c
+            # Converted per trace with an explicit dtype: JAX caches a NumPy constant
+            # by identity and would reuse its float64 form in a later non-x64 trace.
+            env[s] = jnp.asarray(c, dtype=jax_dtype(c.dtype))
         for fn, ins, outs in steps:
             res = fn(*[env[i] for i in ins])
             if len(outs) == 1:

@@ -3,8 +3,10 @@
 from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     check,
     elemwise,
+    gradient,
     linalg,
     random,
+    random_composite,
     random_continuous,
     random_discrete,
     random_multivariate,

@@ -1,4 +1,11 @@
-"""The Check op: its lowering depends on the check mode of the function being built."""
+"""The Check op: its lowering depends on the check mode of the function being built.
+
+In "raise" mode a Check reports whether its conditions hold. Inside
+``collecting_checks`` (how ``pg.function`` traces) the flag is collected and
+returned from the jitted call, and Python raises ``ParameterValueError`` after
+it: one small extra output, much cheaper per call than ``checkify``. Traced
+elsewhere, a raise-mode Check falls back to ``checkify.check``.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +36,37 @@ def lowering_check_mode(mode: CheckMode) -> Iterator[None]:
         _state.mode = old
 
 
+@contextlib.contextmanager
+def collecting_checks() -> Iterator[list[tuple[str, Any]]]:
+    """While tracing within the block, raise-mode Checks append ``(message, ok)``
+    to the list yielded, in the order they are computed, instead of calling
+    ``checkify``. ``ok`` is a boolean scalar (a tracer under ``jax.jit``).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.backend.jax.linker import lower
+        >>> s = pt.scalar("s")
+        >>> f = lower([s], [pt.check(s, s > 0, msg="s > 0")], [], "raise")
+        >>> with collecting_checks() as found:
+        ...     _ = f(-1.0)
+        >>> [(msg, bool(ok)) for msg, ok in found]
+        [('s > 0', False)]
+    """
+    old = getattr(_state, "collector", None)
+    found: list[tuple[str, Any]] = []
+    _state.collector = found
+    try:
+        yield found
+    finally:
+        _state.collector = old
+
+
+def _all(conds: tuple[Any, ...]) -> Any:
+    if not conds:
+        return jnp.asarray(True)
+    return jnp.all(jnp.stack([jnp.all(c) for c in conds]))
+
+
 @jax_funcify.register(Check)
 def _check(op: Check, node: Apply) -> Callable[..., Any]:
     mode: CheckMode = getattr(_state, "mode", "-inf")
@@ -36,16 +74,27 @@ def _check(op: Check, node: Apply) -> Callable[..., Any]:
         return lambda value, *conds: value
     if mode == "raise":
         message = op.message()
+        nan_messages = [op.nan_message(p) for p in op.nan]
+        n_main = len(node.inputs) - 1 - len(op.nan)
 
         def check_raise(value: Any, *conds: Any) -> Any:
-            ok = jnp.all(jnp.stack([jnp.all(c) for c in conds])) if conds else True
-            checkify.check(ok, message)
+            main, not_nan = conds[:n_main], conds[n_main:]
+            # NaN parameters first, each by name; then the condition, reported
+            # only when no parameter is NaN (a NaN fails "sigma > 0" too).
+            reports = [(m, jnp.all(c)) for m, c in zip(nan_messages, not_nan, strict=True)]
+            ok = _all(main) | ~_all(not_nan) if not_nan else _all(main)
+            reports.append((message, ok))
+            collector = getattr(_state, "collector", None)
+            for msg, flag in reports:
+                if collector is None:
+                    checkify.check(flag, msg)
+                else:
+                    collector.append((msg, flag))
             return value
 
         return check_raise
 
     def check_inf(value: Any, *conds: Any) -> Any:
-        ok = jnp.all(jnp.stack([jnp.all(c) for c in conds])) if conds else True
-        return jnp.where(ok, value, -jnp.inf)
+        return jnp.where(_all(conds), value, -jnp.inf)
 
     return check_inf

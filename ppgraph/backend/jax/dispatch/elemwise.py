@@ -11,7 +11,7 @@ import jax.scipy.special as jss
 
 from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
 from ppgraph.graph.basic import Apply
-from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise
+from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, out_dtype
 
 
 def _log1mexp(x: Any) -> Any:
@@ -32,14 +32,30 @@ def _xlog1py(x: Any, y: Any) -> Any:
 
 
 def _erfcx(x: Any) -> Any:
-    # exp(x^2) erfc(x); for large x the asymptotic series avoids inf * 0.
-    big = x > 25.0
+    # exp(x^2) erfc(x) is inf * 0 once exp(x^2) overflows (x > 26.6 in float64, 9.4
+    # in float32); above a cut just below that, the asymptotic series
+    # 1/(x sqrt(pi)) * sum_n (-1)^n (2n-1)!! / (2x^2)^n to 7 terms is exact to the
+    # dtype's precision (last term < 3e-17 at x = 25, < 1e-10 at x = 9).
+    cut = 25.0 if jnp.result_type(x) == jnp.float64 else 9.0
+    big = x > cut
     xs = jnp.where(big, 1.0, x)
     small = jnp.exp(xs * xs) * jss.erfc(xs)
-    xb = jnp.where(big, x, 30.0)
-    inv2 = 1.0 / (2.0 * xb * xb)
-    asym = (1.0 - inv2 + 3.0 * inv2 * inv2) / (xb * 1.7724538509055160)
-    return jnp.where(big, asym, small)
+    xb = jnp.where(big, x, 2.0 * cut)
+    t = 1.0 / (2.0 * xb * xb)
+    series = 1.0 + t * (-1.0 + t * (3.0 + t * (-15.0 + t * (105.0 + t * (-945.0 + t * 10395.0)))))
+    return jnp.where(big, series / (xb * 1.7724538509055160), small)
+
+
+def _log_ndtr(x: Any) -> Any:
+    # jax's log_ndtr is log(ndtr(x)) up to x = 8, which keeps no relative accuracy
+    # once ndtr(x) rounds near 1 (x > ~3), and a 3-term series below -20 (off by
+    # 4e-9 there). log1p(-ndtr(-x)) for x > 0 and log(erfcx(-x/sqrt2) / 2) - x^2/2
+    # for x < -1 are accurate to rounding.
+    pos = jnp.where(x > 0, x, 1.0)
+    neg = jnp.where(x < -1, x, -2.0)
+    tail = jnp.log(0.5 * _erfcx(-neg * 0.7071067811865476)) - 0.5 * neg * neg
+    mid = jss.log_ndtr(jnp.clip(x, -1.0, 0.0))
+    return jnp.where(x > 0, jnp.log1p(-jss.ndtr(-pos)), jnp.where(x < -1, tail, mid))
 
 
 JAX_ELEMWISE: dict[str, Callable[..., Any]] = {
@@ -102,7 +118,7 @@ JAX_ELEMWISE: dict[str, Callable[..., Any]] = {
     "erfcx": _erfcx,
     "ndtr": jss.ndtr,
     "ndtri": jss.ndtri,
-    "log_ndtr": jss.log_ndtr,
+    "log_ndtr": _log_ndtr,
     "i0": jss.i0,
     "i1": jss.i1,
     "i0e": jss.i0e,
@@ -129,8 +145,19 @@ JAX_ELEMWISE: dict[str, Callable[..., Any]] = {
 def _elemwise(op: Elemwise, node: Apply) -> Callable[..., Any]:
     fn = JAX_ELEMWISE[op.scalar_op]
     dtype = tensor_type(node.outputs[0]).dtype
+    in_dtypes = [tensor_type(v).dtype for v in node.inputs]
+    # Compute in the dtype NumPy's promotion gives (the node's type), not JAX's:
+    # jnp.add(int32, float32) is float32 where the type says float64.
+    if op.info.rule == "bool":
+        compute = [out_dtype("same", in_dtypes)] * len(in_dtypes)
+    elif op.info.rule == "where":
+        compute = ["bool", dtype, dtype]
+    else:
+        compute = [dtype] * len(in_dtypes)
+    casts = [c if c != d else None for c, d in zip(compute, in_dtypes, strict=True)]
 
     def elemwise(*args: Any) -> Any:
+        args = tuple(a if c is None else as_dtype(a, c) for a, c in zip(args, casts, strict=True))
         return as_dtype(fn(*args), dtype)
 
     return elemwise

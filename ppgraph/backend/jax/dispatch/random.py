@@ -16,7 +16,7 @@ from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_dtype, jax_funcify
 from ppgraph.backend.jax.dispatch.shape import static_ints
 from ppgraph.graph.basic import Apply
 from ppgraph.random.basic import HalfNormalRV, NormalRV
-from ppgraph.random.op import RandomVariable
+from ppgraph.random.op import RandomVariable, parse_signature
 
 Sampler = Callable[..., Any]
 SAMPLERS: dict[type, Sampler] = {}
@@ -50,7 +50,6 @@ def _random_variable(op: RandomVariable, node: Apply) -> Callable[..., Any]:
         raise NotImplementedError(f"no JAX sampler registered for {op.name}") from None
     out_type = node.outputs[0].type
     static_shape = out_type.shape  # type: ignore[attr-defined]
-    ndim_supp = op.ndim_supp
     dtype = op.dtype
 
     def draw(key_data: Any, size: Any, *params: Any) -> Any:
@@ -63,12 +62,26 @@ def _random_variable(op: RandomVariable, node: Apply) -> Callable[..., Any]:
                     for p, n in zip(params, op.ndims_params, strict=True)
                 )
             )
-            core = (
-                tuple(jnp.shape(params[0])[jnp.ndim(params[0]) - ndim_supp :]) if ndim_supp else ()
-            )
-            shape = (*batch, *core)
+            shape = (*batch, *_core_shape(op, static_shape, params))
         else:
             shape = static_shape
         return as_dtype(fn(key, tuple(shape), jax_dtype(dtype), *params), dtype)
 
     return draw
+
+
+def _core_shape(op: RandomVariable, static_shape: Any, params: Any) -> tuple[int, ...]:
+    """The output's core sizes: static where the type knows them, else from the
+    parameter that carries the same signature dim (``p`` in ``(),(p)->(p)``)."""
+    ins, out_dims = parse_signature(op.signature)
+    known = static_shape[len(static_shape) - len(out_dims) :] if out_dims else ()
+    core = []
+    for d, s in zip(out_dims, known, strict=True):
+        if s is None:
+            s = next(
+                jnp.shape(p)[jnp.ndim(p) - len(dims) + dims.index(d)]
+                for p, dims in zip(params, ins, strict=True)
+                if d in dims
+            )
+        core.append(int(s))
+    return tuple(core)

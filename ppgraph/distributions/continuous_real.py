@@ -1,0 +1,367 @@
+"""Continuous distributions on the real line (beyond the normal family):
+parameters as PyMC names them, maths beside each."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ppgraph.distributions.continuous import LOG_SQRT_2PI, SQRT2, sigma_from
+from ppgraph.distributions.distribution import Continuous, resolve_alternative
+from ppgraph.logprob.utils import check_parameters, icdf_bound, log_normal_cdf, logdiffexp
+from ppgraph.random.continuous import (
+    AsymmetricLaplaceRV,
+    CauchyRV,
+    ExGaussianRV,
+    GumbelRV,
+    LaplaceRV,
+    LogisticRV,
+    MoyalRV,
+    StudentTRV,
+)
+from ppgraph.tensor import math as m
+from ppgraph.tensor.check import check
+from ppgraph.tensor.type import TensorVariable
+
+
+def studentt_log_tail(z: Any, nu: Any) -> TensorVariable:
+    """``log P(T <= -|z|)`` for Student's t with ``nu`` degrees of freedom:
+    ``I_x(nu/2, 1/2) / 2`` with ``x = nu / (nu + z^2)`` (Abramowitz & Stegun 26.7.1)."""
+    return np.log(0.5) + m.log(m.betainc(0.5 * nu, 0.5, nu / (nu + z * z)))
+
+
+def studentt_logpdf(z: Any, nu: Any, sigma: Any) -> TensorVariable:
+    """The Student t log-density at a standardized value ``z``."""
+    norm = m.gammaln(0.5 * (nu + 1.0)) - m.gammaln(0.5 * nu) - 0.5 * m.log(np.pi * nu)
+    return norm - m.log(sigma) - 0.5 * (nu + 1.0) * m.log1p(z * z / nu)
+
+
+class StudentT(Continuous):
+    r"""Student's t distribution (``lam`` the precision, as an alternative to ``sigma``).
+
+    .. math:: \log p(x) = \log\Gamma(\tfrac{\nu+1}{2}) - \log\Gamma(\tfrac{\nu}{2})
+              - \tfrac12\log(\nu\pi) - \log\sigma
+              - \tfrac{\nu+1}{2}\log\left(1 + \tfrac{(x-\mu)^2}{\nu\sigma^2}\right)
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.StudentT.dist(nu=3.0, mu=1.0, sigma=2.0), 0.0).eval()), 8)
+        -1.84930026
+    """
+
+    rv_op = StudentTRV
+    print_name: ClassVar[tuple[str, str]] = ("StudentT", r"\operatorname{StudentT}")
+
+    @classmethod
+    def parametrize(cls, nu: Any, mu: Any = 0.0, sigma: Any = None, *, lam: Any = None) -> list[Any]:
+        return [nu, mu, sigma_from("StudentT", sigma, lam, "lam")]
+
+    @staticmethod
+    def logp(value: Any, nu: Any, mu: Any, sigma: Any) -> TensorVariable:
+        res = studentt_logpdf((value - mu) / sigma, nu, sigma)
+        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
+
+    @staticmethod
+    def logcdf(value: Any, nu: Any, mu: Any, sigma: Any) -> TensorVariable:
+        z = (value - mu) / sigma
+        tail = studentt_log_tail(z, nu)
+        res = m.where(z < 0, tail, m.log1mexp(tail))
+        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
+
+
+class Cauchy(Continuous):
+    r"""The Cauchy distribution, location ``alpha`` and scale ``beta``.
+
+    .. math:: \log p(x) = -\log\pi - \log\beta - \log\left(1 + \tfrac{(x-\alpha)^2}{\beta^2}\right)
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Cauchy.dist(alpha=1.0, beta=2.0), 4.0).eval()), 8)
+        -2.99163067
+    """
+
+    rv_op = CauchyRV
+    print_name: ClassVar[tuple[str, str]] = ("Cauchy", r"\operatorname{Cauchy}")
+
+    @classmethod
+    def parametrize(cls, alpha: Any, beta: Any) -> list[Any]:
+        return [alpha, beta]
+
+    @staticmethod
+    def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        z = (value - alpha) / beta
+        res = -np.log(np.pi) - m.log(beta) - m.log1p(z * z)
+        return check_parameters(res, beta > 0, msg="beta > 0")
+
+    @staticmethod
+    def logcdf(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        # F = arctan2(1, -z) / pi keeps the lower tail's precision (it is arctan(1/|z|) there).
+        z = (value - alpha) / beta
+        res = m.where(
+            z < 0,
+            m.log(m.arctan2(1.0, -z)) - np.log(np.pi),
+            m.log1p(-m.arctan2(1.0, z) / np.pi),
+        )
+        return check_parameters(res, beta > 0, msg="beta > 0")
+
+    @staticmethod
+    def icdf(q: Any, alpha: Any, beta: Any) -> TensorVariable:
+        # tan(pi (q - 1/2)) = -1 / tan(pi q): the cotangent keeps small q precise.
+        z = m.where(q < 0.5, -1.0 / m.tan(np.pi * q), 1.0 / m.tan(np.pi * (1.0 - q)))
+        return check_parameters(icdf_bound(alpha + beta * z, q), beta > 0, msg="beta > 0")
+
+
+class Laplace(Continuous):
+    r"""The Laplace (double exponential) distribution.
+
+    .. math:: \log p(x) = -\log 2b - \tfrac{|x - \mu|}{b}
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Laplace.dist(mu=1.0, b=2.0), -2.0).eval()), 8)
+        -2.88629436
+    """
+
+    rv_op = LaplaceRV
+    print_name: ClassVar[tuple[str, str]] = ("Laplace", r"\operatorname{Laplace}")
+
+    @classmethod
+    def parametrize(cls, mu: Any, b: Any) -> list[Any]:
+        return [mu, b]
+
+    @staticmethod
+    def logp(value: Any, mu: Any, b: Any) -> TensorVariable:
+        res = -np.log(2.0) - m.log(b) - m.abs(value - mu) / b
+        return check_parameters(res, b > 0, msg="b > 0")
+
+    @staticmethod
+    def logcdf(value: Any, mu: Any, b: Any) -> TensorVariable:
+        z = (value - mu) / b
+        upper = m.log1p(-0.5 * m.exp(-m.maximum(z, 0.0)))
+        res = m.where(z < 0, np.log(0.5) + z, upper)
+        return check_parameters(res, b > 0, msg="b > 0")
+
+    @staticmethod
+    def icdf(q: Any, mu: Any, b: Any) -> TensorVariable:
+        x = m.where(q < 0.5, mu + b * m.log(2.0 * q), mu - b * m.log(2.0 - 2.0 * q))
+        return check_parameters(icdf_bound(x, q), b > 0, msg="b > 0")
+
+
+class AsymmetricLaplace(Continuous):
+    r"""The asymmetric Laplace distribution: rate ``b``, asymmetry ``kappa``
+    (or the quantile ``q``, with :math:`\kappa = \sqrt{(1 - q) / q}`), location ``mu``.
+
+    .. math:: \log p(x) = \log b - \log(\kappa + \kappa^{-1})
+              - \begin{cases} b\kappa (x - \mu) & x \ge \mu \\
+                              -b (x - \mu) / \kappa & x < \mu \end{cases}
+
+    Example:
+        >>> import ppgraph as pg
+        >>> x = pg.AsymmetricLaplace.dist(kappa=2.0, mu=1.0, b=0.5)
+        >>> round(float(pg.logp(x, 3.0).eval()), 8)  # scipy laplace_asymmetric(2, 1, 1/0.5)
+        -3.91629073
+    """
+
+    rv_op = AsymmetricLaplaceRV
+    print_name: ClassVar[tuple[str, str]] = ("AsymmetricLaplace", r"\operatorname{AsymmetricLaplace}")
+
+    @classmethod
+    def parametrize(
+        cls, kappa: Any = None, mu: Any = 0.0, b: Any = None, *, q: Any = None
+    ) -> list[Any]:
+        if b is None:
+            raise TypeError("AsymmetricLaplace: b (the rate) is required")
+        name, value = resolve_alternative("AsymmetricLaplace", [("kappa", kappa), ("q", q)])
+        if name == "q":
+            value = check(m.sqrt((1.0 - value) / value), value > 0, value < 1, msg="0 < q < 1")
+        return [b, value, mu]
+
+    @staticmethod
+    def logp(value: Any, b: Any, kappa: Any, mu: Any) -> TensorVariable:
+        z = value - mu
+        res = m.log(b) + m.log(kappa) - m.log1p(kappa * kappa)
+        res = res + m.where(z >= 0, -b * kappa * z, b * z / kappa)
+        return check_parameters(res, b > 0, kappa > 0, msg="b > 0, kappa > 0")
+
+    @staticmethod
+    def logcdf(value: Any, b: Any, kappa: Any, mu: Any) -> TensorVariable:
+        z = value - mu
+        k2 = kappa * kappa
+        lower = 2.0 * m.log(kappa) - m.log1p(k2) + b * m.minimum(z, 0.0) / kappa
+        upper = m.log1p(-m.exp(-b * kappa * m.maximum(z, 0.0)) / (1.0 + k2))
+        res = m.where(z < 0, lower, upper)
+        return check_parameters(res, b > 0, kappa > 0, msg="b > 0, kappa > 0")
+
+    @staticmethod
+    def icdf(q: Any, b: Any, kappa: Any, mu: Any) -> TensorVariable:
+        k2 = kappa * kappa
+        lower = mu + kappa / b * m.log(q * (1.0 + k2) / k2)
+        upper = mu - m.log((1.0 - q) * (1.0 + k2)) / (b * kappa)
+        x = m.where(q * (1.0 + k2) < k2, lower, upper)
+        return check_parameters(icdf_bound(x, q), b > 0, kappa > 0, msg="b > 0, kappa > 0")
+
+
+class Logistic(Continuous):
+    r"""The logistic distribution.
+
+    .. math:: \log p(x) = -z - \log s - 2\log(1 + e^{-z}), \quad z = \tfrac{x - \mu}{s}
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Logistic.dist(mu=1.0, s=2.0), 4.0).eval()), 8)
+        -2.60820502
+    """
+
+    rv_op = LogisticRV
+    print_name: ClassVar[tuple[str, str]] = ("Logistic", r"\operatorname{Logistic}")
+
+    @classmethod
+    def parametrize(cls, mu: Any = 0.0, s: Any = 1.0) -> list[Any]:
+        return [mu, s]
+
+    @staticmethod
+    def logp(value: Any, mu: Any, s: Any) -> TensorVariable:
+        z = (value - mu) / s
+        res = -z - m.log(s) - 2.0 * m.softplus(-z)
+        return check_parameters(res, s > 0, msg="s > 0")
+
+    @staticmethod
+    def logcdf(value: Any, mu: Any, s: Any) -> TensorVariable:
+        return check_parameters(-m.softplus(-(value - mu) / s), s > 0, msg="s > 0")
+
+    @staticmethod
+    def icdf(q: Any, mu: Any, s: Any) -> TensorVariable:
+        x = mu + s * (m.log(q) - m.log1p(-q))
+        return check_parameters(icdf_bound(x, q), s > 0, msg="s > 0")
+
+
+class Gumbel(Continuous):
+    r"""The Gumbel (type I extreme value) distribution of a maximum.
+
+    .. math:: \log p(x) = -\log\beta - z - e^{-z}, \quad z = \tfrac{x - \mu}{\beta}
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Gumbel.dist(mu=1.0, beta=2.0), 4.0).eval()), 8)
+        -2.41447461
+    """
+
+    rv_op = GumbelRV
+    print_name: ClassVar[tuple[str, str]] = ("Gumbel", r"\operatorname{Gumbel}")
+
+    @classmethod
+    def parametrize(cls, mu: Any, beta: Any) -> list[Any]:
+        return [mu, beta]
+
+    @staticmethod
+    def logp(value: Any, mu: Any, beta: Any) -> TensorVariable:
+        z = (value - mu) / beta
+        return check_parameters(-m.log(beta) - z - m.exp(-z), beta > 0, msg="beta > 0")
+
+    @staticmethod
+    def logcdf(value: Any, mu: Any, beta: Any) -> TensorVariable:
+        return check_parameters(-m.exp(-(value - mu) / beta), beta > 0, msg="beta > 0")
+
+    @staticmethod
+    def icdf(q: Any, mu: Any, beta: Any) -> TensorVariable:
+        x = mu - beta * m.log(-m.log(q))
+        return check_parameters(icdf_bound(x, q), beta > 0, msg="beta > 0")
+
+
+class Moyal(Continuous):
+    r"""The Moyal distribution (an approximation of the Landau energy-loss law).
+
+    .. math:: \log p(x) = -\tfrac12\left(z + e^{-z}\right) - \log\sigma - \tfrac12\log 2\pi,
+              \quad z = \tfrac{x - \mu}{\sigma}
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Moyal.dist(mu=1.0, sigma=2.0), 4.0).eval()), 8)
+        -2.46740511
+    """
+
+    rv_op = MoyalRV
+    print_name: ClassVar[tuple[str, str]] = ("Moyal", r"\operatorname{Moyal}")
+
+    @classmethod
+    def parametrize(cls, mu: Any = 0.0, sigma: Any = 1.0) -> list[Any]:
+        return [mu, sigma]
+
+    @staticmethod
+    def logp(value: Any, mu: Any, sigma: Any) -> TensorVariable:
+        z = (value - mu) / sigma
+        res = -0.5 * (z + m.exp(-z)) - m.log(sigma) - LOG_SQRT_2PI
+        return check_parameters(res, sigma > 0, msg="sigma > 0")
+
+    @staticmethod
+    def logcdf(value: Any, mu: Any, sigma: Any) -> TensorVariable:
+        # F = erfc(w), w = exp(-z / 2) / sqrt 2: log1p(-erf) for small w, erfcx for large.
+        w = m.exp(-0.5 * (value - mu) / sigma) / SQRT2
+        large = m.log(m.erfcx(m.maximum(w, 1.0))) - w * w
+        res = m.where(w < 1.0, m.log1p(-m.erf(m.minimum(w, 1.0))), large)
+        return check_parameters(res, sigma > 0, msg="sigma > 0")
+
+    @staticmethod
+    def icdf(q: Any, mu: Any, sigma: Any) -> TensorVariable:
+        # q = erfc(w) = 2 Phi(-w sqrt 2), so w sqrt 2 = -ndtri(q / 2).
+        x = mu - 2.0 * sigma * m.log(-m.ndtri(0.5 * q))
+        return check_parameters(icdf_bound(x, q), sigma > 0, msg="sigma > 0")
+
+
+class ExGaussian(Continuous):
+    r"""The exponentially modified Gaussian: Normal(mu, sigma) plus an
+    independent exponential of mean ``nu``.
+
+    .. math:: \log p(x) = -\log\nu + \tfrac{\mu - x}{\nu} + \tfrac{\sigma^2}{2\nu^2}
+              + \log\Phi\left(\tfrac{x - \mu}{\sigma} - \tfrac{\sigma}{\nu}\right)
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.ExGaussian.dist(mu=1.0, sigma=2.0, nu=3.0), 4.0).eval()), 8)
+        -2.36264664
+    """
+
+    rv_op = ExGaussianRV
+    print_name: ClassVar[tuple[str, str]] = ("ExGaussian", r"\operatorname{ExGaussian}")
+
+    @classmethod
+    def parametrize(cls, mu: Any = 0.0, sigma: Any = None, nu: Any = None) -> list[Any]:
+        if sigma is None or nu is None:
+            raise TypeError("ExGaussian: sigma and nu are required")
+        return [mu, sigma, nu]
+
+    @staticmethod
+    def _log_exp_term(z: Any, s: Any) -> TensorVariable:
+        """``-z s + s^2 / 2 + log Phi(z - s)`` (with ``s = sigma / nu``): for
+        ``t = s - z > 0`` it is ``-z^2/2 + log(erfcx(t / sqrt 2) / 2)``, free of
+        the cancellation of the large terms."""
+        t = s - z
+        erfcx_form = -0.5 * z * z + m.log(0.5 * m.erfcx(m.maximum(t, 0.0) / SQRT2))
+        direct = -z * s + 0.5 * s * s + log_normal_cdf(-m.minimum(t, 0.0))
+        return m.where(t > 0, erfcx_form, direct)
+
+    @staticmethod
+    def logp(value: Any, mu: Any, sigma: Any, nu: Any) -> TensorVariable:
+        z = (value - mu) / sigma
+        res = ExGaussian._log_exp_term(z, sigma / nu) - m.log(nu)
+        return check_parameters(res, sigma > 0, nu > 0, msg="sigma > 0, nu > 0")
+
+    @staticmethod
+    def logcdf(value: Any, mu: Any, sigma: Any, nu: Any) -> TensorVariable:
+        # F = Phi(z) - exp(-z s + s^2/2) Phi(z - s).
+        z = (value - mu) / sigma
+        res = logdiffexp(log_normal_cdf(z), ExGaussian._log_exp_term(z, sigma / nu))
+        return check_parameters(res, sigma > 0, nu > 0, msg="sigma > 0, nu > 0")
+
+
+__all__ = [
+    "AsymmetricLaplace",
+    "Cauchy",
+    "ExGaussian",
+    "Gumbel",
+    "Laplace",
+    "Logistic",
+    "Moyal",
+    "StudentT",
+]

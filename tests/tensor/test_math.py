@@ -1,0 +1,355 @@
+"""Every row of the elementwise table against its NumPy/SciPy twin: values in
+float64 and float32, and gradients against central differences."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import scipy.special as sp
+
+import ppgraph as pg
+import ppgraph.tensor as pt
+from ppgraph.backend.jax.dispatch.elemwise import JAX_ELEMWISE
+from ppgraph.tensor.math import SCALAR_OPS
+from ppgraph.tensor.type import TensorVariable
+from tests.helpers import (
+    check_result,
+    compare_jax_and_py,
+    grads_all_ways,
+    numeric_grad,
+    run_all_ways,
+    weights_for,
+)
+
+Domain = tuple[float, float]
+R = (-3.0, 3.0)
+POS = (0.2, 4.0)
+UNIT = (0.05, 0.95)
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """The oracle of one table row, where its arguments are valid, and whether
+    it has a derivative worth checking (``grad``: which arguments)."""
+
+    oracle: Callable[..., Any]
+    domain: tuple[Domain, ...]
+    kind: str = "float"  # "float" | "int" | "bool" | "cmp": how inputs are drawn
+    grad: tuple[int, ...] | None = None  # None: every argument
+    f32_rtol: float = 2e-5
+    eager_grad: bool = True  # False: check the gradient under jit only (slow op by op)
+
+
+def _softplus(x: Any) -> Any:
+    return np.logaddexp(0.0, x)
+
+
+def _log1mexp(x: Any) -> Any:
+    return np.log(-np.expm1(x))
+
+
+def _clip(x: Any, lo: Any, hi: Any) -> Any:
+    return np.clip(x, lo, hi)
+
+
+C = Case
+CASES: dict[str, Case] = {
+    "add": C(np.add, (R, R)),
+    "sub": C(np.subtract, (R, R)),
+    "mul": C(np.multiply, (R, R)),
+    "true_div": C(np.true_divide, (R, POS)),
+    "floor_div": C(np.floor_divide, ((-5.0, 5.0), POS), grad=()),
+    "mod": C(np.mod, ((-5.0, 5.0), POS), grad=(0,)),
+    "pow": C(np.power, (POS, (-2.0, 2.0))),
+    "neg": C(np.negative, (R,)),
+    "abs": C(np.abs, (R,)),
+    "sign": C(np.sign, (R,)),
+    "reciprocal": C(np.reciprocal, (POS,)),
+    "square": C(np.square, (R,)),
+    "sqrt": C(np.sqrt, (POS,)),
+    "maximum": C(np.maximum, (R, R)),
+    "minimum": C(np.minimum, (R, R)),
+    "clip": C(_clip, (R, (-1.0, -0.5), (0.5, 1.0))),
+    "floor": C(np.floor, (R,)),
+    "ceil": C(np.ceil, (R,)),
+    "round": C(np.round, (R,)),
+    "exp": C(np.exp, (R,)),
+    "exp2": C(np.exp2, (R,)),
+    "expm1": C(np.expm1, (R,)),
+    "log": C(np.log, (POS,)),
+    "log2": C(np.log2, (POS,)),
+    "log10": C(np.log10, (POS,)),
+    "log1p": C(np.log1p, ((-0.5, 3.0),)),
+    "logaddexp": C(np.logaddexp, (R, R)),
+    "log1mexp": C(_log1mexp, ((-5.0, -0.05),)),
+    "xlogy": C(sp.xlogy, (R, POS)),
+    "xlog1py": C(sp.xlog1py, (R, (-0.5, 3.0))),
+    "sigmoid": C(sp.expit, (R,)),
+    "logit": C(sp.logit, (UNIT,)),
+    "softplus": C(_softplus, (R,)),
+    "log_sigmoid": C(sp.log_expit, (R,)),
+    "sin": C(np.sin, (R,)),
+    "cos": C(np.cos, (R,)),
+    "tan": C(np.tan, ((-1.2, 1.2),)),
+    "arcsin": C(np.arcsin, ((-0.9, 0.9),)),
+    "arccos": C(np.arccos, ((-0.9, 0.9),)),
+    "arctan": C(np.arctan, (R,)),
+    "arctan2": C(np.arctan2, (R, R)),
+    "sinh": C(np.sinh, (R,)),
+    "cosh": C(np.cosh, (R,)),
+    "tanh": C(np.tanh, (R,)),
+    "arcsinh": C(np.arcsinh, (R,)),
+    "arccosh": C(np.arccosh, ((1.1, 4.0),)),
+    "arctanh": C(np.arctanh, ((-0.9, 0.9),)),
+    "gammaln": C(sp.gammaln, (POS,), f32_rtol=1e-4),
+    "digamma": C(sp.digamma, (POS,), f32_rtol=1e-4),
+    "betaln": C(sp.betaln, ((0.5, 4.0), (0.5, 4.0)), f32_rtol=1e-4, eager_grad=False),
+    "gammainc": C(sp.gammainc, ((0.5, 4.0), POS), f32_rtol=1e-4, eager_grad=False),
+    "gammaincc": C(sp.gammaincc, ((0.5, 4.0), POS), f32_rtol=1e-4, eager_grad=False),
+    "betainc": C(sp.betainc, ((0.5, 4.0), (0.5, 4.0), UNIT), grad=(2,), f32_rtol=1e-4, eager_grad=False),
+    "erf": C(sp.erf, (R,)),
+    "erfc": C(sp.erfc, (R,)),
+    "erfinv": C(sp.erfinv, ((-0.9, 0.9),)),
+    "erfcx": C(sp.erfcx, ((-2.0, 4.0),), f32_rtol=1e-4),
+    "ndtr": C(sp.ndtr, (R,)),
+    "ndtri": C(sp.ndtri, (UNIT,)),
+    "log_ndtr": C(sp.log_ndtr, ((-10.0, 3.0),), f32_rtol=1e-4),
+    "i0": C(sp.i0, (R,)),
+    "i1": C(sp.i1, (R,)),
+    "i0e": C(sp.i0e, (R,)),
+    "i1e": C(sp.i1e, (R,)),
+    "eq": C(np.equal, ((0, 2), (0, 2)), kind="cmp"),
+    "neq": C(np.not_equal, ((0, 2), (0, 2)), kind="cmp"),
+    "lt": C(np.less, ((0, 2), (0, 2)), kind="cmp"),
+    "le": C(np.less_equal, ((0, 2), (0, 2)), kind="cmp"),
+    "gt": C(np.greater, ((0, 2), (0, 2)), kind="cmp"),
+    "ge": C(np.greater_equal, ((0, 2), (0, 2)), kind="cmp"),
+    "and": C(np.bitwise_and, ((0, 7), (0, 7)), kind="int"),
+    "or": C(np.bitwise_or, ((0, 7), (0, 7)), kind="int"),
+    "xor": C(np.bitwise_xor, ((0, 7), (0, 7)), kind="int"),
+    "invert": C(np.invert, ((-7, 7),), kind="int"),
+    "isnan": C(np.isnan, (R,), kind="special"),
+    "isinf": C(np.isinf, (R,), kind="special"),
+    "isfinite": C(np.isfinite, (R,), kind="special"),
+    "where": C(np.where, ((0, 1), R, R), grad=(1, 2)),
+    "identity": C(lambda x: x, (R,)),
+}
+
+# Rows whose public function has another name or argument rules.
+PUBLIC = {"and": pt.and_, "or": pt.or_, "where": pt.where, "clip": pt.clip}
+
+
+def public_fn(name: str) -> Callable[..., Any]:
+    """The user-facing function of a table row."""
+    fn = PUBLIC.get(name) or getattr(pt, name)
+    assert callable(fn)
+    return fn
+
+
+INT = {"float64": "int64", "float32": "int32"}
+
+
+def draw(name: str, dtype: str, size: int = 5, seed: int = 0) -> list[np.ndarray]:
+    """Valid inputs of row ``name`` (ints for the bitwise rows)."""
+    case = CASES[name]
+    rng = np.random.default_rng(seed)
+    out = []
+    for k, (lo, hi) in enumerate(case.domain):
+        if name == "where" and k == 0:
+            out.append(rng.uniform(size=size) < 0.5)
+        elif case.kind == "int":
+            out.append(rng.integers(lo, hi + 1, size=size).astype(INT[dtype]))
+        elif case.kind == "cmp":
+            out.append(rng.integers(lo, hi + 1, size=size).astype(dtype))
+        elif case.kind == "special":
+            out.append(np.array([0.5, np.nan, np.inf, -np.inf, -2.0], dtype=dtype)[:size])
+        else:
+            out.append(rng.uniform(lo, hi, size=size).astype(dtype))
+    return out
+
+
+Row = tuple[list[TensorVariable], TensorVariable, list[np.ndarray]]
+
+
+def row_graph(name: str, dtype: str, seed: int) -> Row:
+    """Inputs, the public function's output and values for one row."""
+    values = draw(name, dtype, seed=seed)
+    xs = [pt.vector(f"{name}_{k}", dtype=str(v.dtype)) for k, v in enumerate(values)]
+    return xs, public_fn(name)(*xs), values
+
+
+def run_rows(rows: dict[str, Row], jit: bool) -> dict[str, dict[str, np.ndarray]]:
+    """Every row computed every way, in one compiled graph (compiling one graph per
+    row would take most of a minute)."""
+    inputs = [x for xs, _, _ in rows.values() for x in xs]
+    values = [v for _, _, vals in rows.values() for v in vals]
+    runs = run_all_ways(inputs, [out for _, out, _ in rows.values()], values, jit=jit)
+    return dict(zip(rows, runs, strict=True))
+
+
+@pytest.fixture(scope="module")
+def table() -> dict[str, tuple[dict[str, Row], dict[str, dict[str, np.ndarray]]]]:
+    out = {}
+    for seed, dtype in enumerate(["float64", "float32"]):
+        rows = {name: row_graph(name, dtype, seed) for name in sorted(CASES)}
+        out[dtype] = (rows, run_rows(rows, jit=dtype == "float64"))
+    return out
+
+
+def test_every_row_has_an_oracle_and_a_lowering() -> None:
+    assert set(CASES) == set(SCALAR_OPS), "add a CASES row for each new table row"
+    assert set(JAX_ELEMWISE) == set(SCALAR_OPS)
+    for name, case in CASES.items():
+        assert len(case.domain) == SCALAR_OPS[name].arity, name
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_values(name: str, dtype: str, table: Any) -> None:
+    rows, results = table[dtype]
+    _, out, values = rows[name]
+    assert out.owner is not None and out.owner.op == pt.Elemwise(name)
+    if CASES[name].kind == "float":
+        assert out.dtype == dtype, f"{name} of {dtype} inputs is {out.dtype}"
+    # The oracle runs in float64, so a float32 result is checked against the truth.
+    wide = [v.astype("float64") if v.dtype == np.float32 else v for v in values]
+    want = np.asarray(CASES[name].oracle(*wide))
+    rtol = None if dtype == "float64" else CASES[name].f32_rtol
+    for how, got in results[name].items():
+        check_result(out, got, want, rtol=rtol, how=how)
+
+
+GRAD_ROWS = sorted(
+    n for n, c in CASES.items() if c.kind == "float" and c.grad != () and n != "identity"
+)
+
+
+@pytest.fixture(scope="module")
+def table_grads() -> dict[str, tuple[Row, list[int], dict[str, list[np.ndarray]]]]:
+    out = {}
+    for eager in (True, False):
+        names = [n for n in GRAD_ROWS if CASES[n].eager_grad == eager]
+        rows = [row_graph(n, "float64", seed=2) for n in names]
+        inputs = [x for xs, _, _ in rows for x in xs]
+        values = [v for _, _, vals in rows for v in vals]
+        starts = np.cumsum([0] + [len(xs) for xs, _, _ in rows])
+        wrt = [
+            int(starts[i]) + k
+            for i, n in enumerate(names)
+            for k in (CASES[n].grad or range(len(rows[i][0])))
+        ]
+        outs = [o for _, o, _ in rows]
+        runs = grads_all_ways(inputs, outs, values, wrt, eager=eager)
+        for i, n in enumerate(names):
+            mine = [j for j, k in enumerate(wrt) if starts[i] <= k < starts[i + 1]]
+            ks = [wrt[j] - int(starts[i]) for j in mine]
+            out[n] = (rows[i], ks, {how: [g[j] for j in mine] for how, g in runs.items()})
+    return out
+
+
+@pytest.mark.parametrize("name", GRAD_ROWS)
+def test_gradient(name: str, table_grads: Any) -> None:
+    (xs, out, values), ks, runs = table_grads[name]
+    assert len(runs) == (2 if CASES[name].eager_grad else 1)
+    # Weights as grads_all_ways gives them: row ``name`` is output GRAD_ROWS order.
+    group = [n for n in GRAD_ROWS if CASES[n].eager_grad == CASES[name].eager_grad]
+    shapes = [np.shape(table_grads[n][0][2][0]) for n in group]
+    weight = weights_for(shapes)[group.index(name)]
+
+    def np_loss(*args: Any) -> float:
+        return float(np.sum(weight * CASES[name].oracle(*args)))
+
+    for how, grads in runs.items():
+        for k, g in zip(ks, grads, strict=True):
+            want = numeric_grad(np_loss, values, k, 1e-6)
+            np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6, err_msg=f"{how} d/dx{k}")
+
+
+def test_bool_logic_matches_numpy() -> None:
+    p, q = pt.vector("p", dtype="bool"), pt.vector("q", dtype="bool")
+    pv, qv = np.array([True, True, False, False]), np.array([True, False, True, False])
+    compare_jax_and_py(
+        [p, q],
+        [p & q, p | q, p ^ q, ~p],
+        [pv, qv],
+        lambda a, b: [a & b, a | b, a ^ b, ~a],
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "oracle"),
+    [
+        ("log1mexp", [-1e-10, -1e-3, -0.5, -0.7, -5.0, -50.0], _log1mexp),
+        ("log_ndtr", [-40.0, -20.0, 0.0, 6.0], sp.log_ndtr),
+        ("erfcx", [20.0, 25.0, 26.0, 100.0, 1e4], sp.erfcx),
+        ("softplus", [-800.0, -30.0, 30.0, 800.0], _softplus),
+        ("log_sigmoid", [-800.0, -30.0, 30.0], sp.log_expit),
+        ("logaddexp", [-1000.0, 1000.0], lambda x: np.logaddexp(x, x)),
+        ("expm1", [1e-12, -1e-12], np.expm1),
+        ("log1p", [1e-12, -1e-12], np.log1p),
+    ],
+)
+def test_stable_where_naive_formulas_fail(name: str, x: list[float], oracle: Any) -> None:
+    v = pt.vector("v")
+    fn = public_fn(name)
+    out = fn(v, v) if SCALAR_OPS[name].arity == 2 else fn(v)
+    compare_jax_and_py([v], out, [np.array(x)], oracle, rtol=1e-12)
+
+
+def test_xlogy_is_zero_where_x_is_zero() -> None:
+    x, y = pt.vector("x"), pt.vector("y")
+    xv, yv = np.array([0.0, 0.0, 1.0]), np.array([0.0, 2.0, 2.0])
+    compare_jax_and_py([x, y], pt.xlogy(x, y), [xv, yv], sp.xlogy)
+    compare_jax_and_py([x, y], pt.xlog1py(x, y), [xv, yv - 1], sp.xlog1py)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_where_with_python_scalars_keeps_the_tensor_dtype(dtype: str) -> None:
+    v = pt.vector("v", dtype=dtype)
+    out = pt.switch(v > 0, v, 0.0)
+    assert out.dtype == dtype
+    values = [np.array([-1.0, 2.0, 0.5], dtype=dtype)]
+    compare_jax_and_py([v], out, values, lambda a: np.where(a > 0, a, 0.0).astype(dtype))
+
+
+def test_where_condition_is_cast_to_bool() -> None:
+    c, v = pt.vector("c", dtype="int64"), pt.vector("v")
+    out = pt.where(c, v, -v)
+    assert out.owner is not None and out.owner.inputs[0].dtype == "bool"
+    values = [np.array([0, 3, -1]), np.array([1.0, 2.0, 3.0])]
+    compare_jax_and_py([c, v], out, values, lambda a, b: np.where(a, b, -b))
+
+
+def test_clip_broadcasts_its_bounds() -> None:
+    x, lo = pt.matrix("x"), pt.vector("lo")
+    values = [np.arange(6.0).reshape(2, 3) - 2, np.array([-1.0, 0.0, 1.0])]
+    compare_jax_and_py([x, lo], pt.clip(x, lo, 2.5), values, lambda a, b: np.clip(a, b, 2.5))
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "x"),
+    [
+        ("float64", "int64", [-1.7, -0.5, 0.5, 2.9]),
+        ("float64", "float32", [1 / 3, 1e-40, 1e39]),
+        ("int64", "float64", [2**53 + 1, -3]),
+        ("float64", "bool", [0.0, -0.0, 2.0, np.nan]),
+        ("bool", "int64", [True, False]),
+        ("int64", "int32", [2**31 + 5, -1]),
+    ],
+)
+def test_cast_matches_numpy_astype(src: str, dst: str, x: list[Any]) -> None:
+    v = pt.vector("v", dtype=src)
+    out = pt.cast(v, dst)
+    assert out.dtype == dst
+    with np.errstate(over="ignore", invalid="ignore"):
+        compare_jax_and_py([v], out, [np.array(x, dtype=src)], lambda a: a.astype(dst))
+
+
+def test_cast_to_the_same_dtype_adds_no_node() -> None:
+    v = pt.vector("v")
+    assert pt.cast(v, "float64") is v
+    assert v.astype("float32").owner is not None
