@@ -24,6 +24,14 @@ from ppgraph.graph import (
     verify,
 )
 from ppgraph.logprob import icdf, logcdf, logp
+from ppgraph.model import (
+    Data,
+    Deterministic,
+    Model,
+    Potential,
+    modelcontext,
+    set_data,
+)
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
 from ppgraph.sampling import draw
@@ -34,12 +42,16 @@ __all__ = [
     *distributions.__all__,
     "Apply",
     "Constant",
+    "Data",
+    "Deterministic",
     "Function",
     "GraphError",
     "InputError",
     "MissingInputError",
+    "Model",
     "Op",
     "ParameterValueError",
+    "Potential",
     "SharedVariable",
     "Type",
     "Variable",
@@ -54,7 +66,9 @@ __all__ = [
     "icdf",
     "logcdf",
     "logp",
+    "modelcontext",
     "rewrite_graph",
+    "set_data",
     "tensor",
     "toposort",
     "verify",

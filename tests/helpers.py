@@ -10,6 +10,7 @@ of the NumPy oracle.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -184,6 +185,14 @@ def weights_for(shapes: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
     return [rng.uniform(0.5, 1.5, size=shape) for shape in shapes]
 
 
+@dataclasses.dataclass
+class GradRuns:
+    """What ``grads_all_ways`` computed, keyed by how: ``"jit"`` and ``"eager"``."""
+
+    values: dict[str, list[np.ndarray]]  # f.jax_fn's outputs
+    grads: dict[str, list[np.ndarray]]  # one gradient per index in ``wrt``
+
+
 def grads_all_ways(
     inputs: Sequence[Variable],
     outputs: Sequence[Variable],
@@ -192,36 +201,42 @@ def grads_all_ways(
     *,
     eager: bool = True,
     rewrite: bool = True,
-) -> dict[str, list[np.ndarray]]:
-    """The gradients of ``sum_i sum(w_i * outputs[i])`` (``weights_for``) w.r.t.
-    ``inputs[k]`` for ``k`` in ``wrt``, by ``jax.grad`` through ``f.jax_fn``,
-    under ``jax.jit`` and (``eager``) without it, in 64-bit JAX.
+) -> GradRuns:
+    """``f.jax_fn``'s outputs, and the gradients of ``sum_i sum(w_i * outputs[i])``
+    over the float outputs (``weights_for``) w.r.t. ``inputs[k]`` for ``k`` in
+    ``wrt``, by ``jax.value_and_grad`` under ``jax.jit`` and (``eager``) without
+    it, in 64-bit JAX. One compile gives both the jitted values and gradients.
 
     Example:
         >>> import numpy as np, ppgraph.tensor as pt
         >>> x = pt.vector("x")
         >>> runs = grads_all_ways([x], [x * x], [np.array([1.0, 2.0])], [0])
-        >>> [g / weights_for([(2,)])[0] for g in runs["jit(grad)"]]
-        [array([2., 4.])]
+        >>> runs.values["jit"], runs.grads["jit"][0] / weights_for([(2,)])[0]
+        ([array([1., 4.])], array([2., 4.]))
     """
     f = pg.function(list(inputs), list(outputs), rewrite=rewrite)
+    floats = [np.dtype(o.type.dtype).kind == "f" for o in outputs]  # type: ignore[attr-defined]
     with jax.enable_x64(True):
         args = [jnp.asarray(v) for v in values]
-        weights = weights_for([tuple(np.shape(v)) for v in f(*values)])
+        weights = weights_for([o.shape for o in jax.eval_shape(f.jax_fn, *args)])
 
         def loss(diff: list[Any]) -> Any:
             full = list(args)
             for k, d in zip(wrt, diff, strict=True):
                 full[k] = d
             outs = f.jax_fn(*full)
-            return sum(jnp.sum(w * o) for w, o in zip(weights, outs, strict=True))
+            terms = [jnp.sum(w * o) for w, o, fl in zip(weights, outs, floats, strict=True) if fl]
+            return sum(terms, jnp.zeros(())), outs
 
-        grad = jax.grad(loss)
+        run = jax.value_and_grad(loss, has_aux=True)
         diff = [args[k] for k in wrt]
-        runs = {"jit(grad)": [np.asarray(g) for g in jax.jit(grad)(diff)]}
-        if eager:
-            runs["grad"] = [np.asarray(g) for g in grad(diff)]
-    return runs
+        ways = {"jit": jax.jit(run), "eager": run} if eager else {"jit": jax.jit(run)}
+        out = GradRuns({}, {})
+        for how, fn in ways.items():
+            (_, outs), grads = fn(diff)
+            out.values[how] = [np.asarray(o) for o in outs]
+            out.grads[how] = [np.asarray(g) for g in grads]
+    return out
 
 
 def compare_grad(
@@ -250,7 +265,7 @@ def compare_grad(
     values = [np.asarray(v) for v in values]
     if wrt is None:
         wrt = [i for i, v in enumerate(values) if v.dtype.kind == "f"]
-    runs = grads_all_ways(inputs, [output], values, wrt, eager=eager, rewrite=rewrite)
+    runs = grads_all_ways(inputs, [output], values, wrt, eager=eager, rewrite=rewrite).grads
     [weight] = weights_for([np.shape(oracle(*values))])
 
     def np_loss(*args: Any) -> float:

@@ -6,6 +6,9 @@ Each module lists its public classes in ``__all__``; they are re-exported here.
 from ppgraph.distributions import (
     censored,
     continuous,
+    continuous_bounded,
+    continuous_positive,
+    continuous_real,
     discrete,
     discrete_categorical,
     discrete_inflated,
@@ -15,6 +18,9 @@ from ppgraph.distributions import (
 )
 from ppgraph.distributions.censored import *  # noqa: F403
 from ppgraph.distributions.continuous import *  # noqa: F403
+from ppgraph.distributions.continuous_bounded import *  # noqa: F403
+from ppgraph.distributions.continuous_positive import *  # noqa: F403
+from ppgraph.distributions.continuous_real import *  # noqa: F403
 from ppgraph.distributions.discrete import *  # noqa: F403
 from ppgraph.distributions.discrete_categorical import *  # noqa: F403
 from ppgraph.distributions.discrete_inflated import *  # noqa: F403
@@ -28,6 +34,9 @@ __all__ = [
     "Discrete",
     "Distribution",
     *continuous.__all__,
+    *continuous_bounded.__all__,
+    *continuous_positive.__all__,
+    *continuous_real.__all__,
     *discrete.__all__,
     *discrete_categorical.__all__,
     *discrete_inflated.__all__,

@@ -17,7 +17,6 @@ from ppgraph.logprob.utils import (
     bound,
     check_parameters,
     icdf_bound,
-    log_normal_cdf,
     log_normal_mass,
     safe_standardize,
 )
@@ -89,13 +88,18 @@ class Normal(Continuous):
         return [mu, sigma_from("Normal", sigma, tau)]
 
     @staticmethod
+    def support_point(mu: Any, sigma: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return mu
+
+    @staticmethod
     def logp(value: Any, mu: Any, sigma: Any) -> TensorVariable:
         res = normal_logpdf((value - mu) / sigma, sigma)
         return check_parameters(res, sigma > 0, msg="sigma > 0")
 
     @staticmethod
     def logcdf(value: Any, mu: Any, sigma: Any) -> TensorVariable:
-        return check_parameters(log_normal_cdf((value - mu) / sigma), sigma > 0, msg="sigma > 0")
+        return check_parameters(m.log_ndtr((value - mu) / sigma), sigma > 0, msg="sigma > 0")
 
     @staticmethod
     def icdf(q: Any, mu: Any, sigma: Any) -> TensorVariable:
@@ -123,6 +127,11 @@ class HalfNormal(Continuous):
     @classmethod
     def parametrize(cls, sigma: Any = None, *, tau: Any = None) -> list[Any]:
         return [0.0, sigma_from("HalfNormal", sigma, tau)]
+
+    @staticmethod
+    def support_point(loc: Any, sigma: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return loc + sigma
 
     @staticmethod
     def logp(value: Any, loc: Any, sigma: Any) -> TensorVariable:
@@ -155,7 +164,7 @@ class TruncatedNormal(Continuous):
         >>> import ppgraph as pg
         >>> x = pg.TruncatedNormal.dist(mu=0.0, sigma=1.0, lower=-1.0, upper=2.0)
         >>> round(float(pg.logp(x, 0.5).eval()), 8)  # scipy.stats.truncnorm(-1, 2).logpdf(0.5)
-        -0.84163551
+        -0.84377224
     """
 
     rv_op = TruncatedNormalRV
@@ -188,6 +197,14 @@ class TruncatedNormal(Continuous):
         return log_normal_mass(a, b)
 
     @staticmethod
+    def support_point(mu: Any, sigma: Any, lower: Any, upper: Any) -> Any:
+        """Where the model layer starts it (PyMC's): ``mu`` if unbounded, one
+        unit inside a single bound, the midpoint of two."""
+        no_lower = m.where(m.isinf(upper), mu, upper - 1.0)
+        lower_only = m.where(m.isinf(upper), lower + 1.0, 0.5 * (lower + upper))
+        return m.where(m.isinf(lower), no_lower, lower_only)
+
+    @staticmethod
     def logp(value: Any, mu: Any, sigma: Any, lower: Any, upper: Any) -> TensorVariable:
         log_z = TruncatedNormal._log_mass(mu, sigma, lower, upper)
         res = normal_logpdf((value - mu) / sigma, sigma) - log_z
@@ -199,7 +216,9 @@ class TruncatedNormal(Continuous):
         # The smaller of the masses below and above x gives the precise tail.
         log_z = TruncatedNormal._log_mass(mu, sigma, lower, upper)
         inside = m.and_(value > lower, value < upper)
-        x = m.where(inside, value, 0.5 * (m.maximum(lower, mu - sigma) + m.minimum(upper, mu + sigma)))
+        x = m.where(
+            inside, value, 0.5 * (m.maximum(lower, mu - sigma) + m.minimum(upper, mu + sigma))
+        )
         below = TruncatedNormal._log_mass(mu, sigma, lower, x) - log_z
         above = TruncatedNormal._log_mass(mu, sigma, x, upper) - log_z
         res = m.where(above < np.log(0.5), m.log1mexp(above), below)
@@ -227,7 +246,7 @@ class LogNormal(Continuous):
     Example:
         >>> import ppgraph as pg
         >>> round(float(pg.logp(pg.LogNormal.dist(mu=0.5, sigma=2.0), 3.0).eval()), 8)
-        -2.73378722
+        -2.75549009
     """
 
     rv_op = LogNormalRV
@@ -240,6 +259,11 @@ class LogNormal(Continuous):
         return [mu, sigma_from("LogNormal", sigma, tau)]
 
     @staticmethod
+    def support_point(mu: Any, sigma: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return m.exp(mu + 0.5 * sigma * sigma)
+
+    @staticmethod
     def logp(value: Any, mu: Any, sigma: Any) -> TensorVariable:
         log_x = m.log(value)
         res = bound(normal_logpdf((log_x - mu) / sigma, sigma) - log_x, value > 0)
@@ -247,7 +271,7 @@ class LogNormal(Continuous):
 
     @staticmethod
     def logcdf(value: Any, mu: Any, sigma: Any) -> TensorVariable:
-        res = bound(log_normal_cdf((m.log(value) - mu) / sigma), value > 0)
+        res = bound(m.log_ndtr((m.log(value) - mu) / sigma), value > 0)
         return check_parameters(res, sigma > 0, msg="sigma > 0")
 
     @staticmethod
@@ -257,7 +281,8 @@ class LogNormal(Continuous):
 
 
 class LogitNormal(Continuous):
-    r"""The logit-normal distribution: :math:`\operatorname{logit} x \sim \operatorname{N}(\mu, \sigma)`.
+    r"""The logit-normal distribution: :math:`\operatorname{logit} x` is
+    :math:`\operatorname{N}(\mu, \sigma)`.
 
     .. math:: \log p(x) = -\log x - \log(1 - x) - \log\sigma - \tfrac12\log 2\pi
               - \tfrac{(\operatorname{logit} x - \mu)^2}{2\sigma^2}, \quad 0 < x < 1
@@ -265,7 +290,7 @@ class LogitNormal(Continuous):
     Example:
         >>> import ppgraph as pg
         >>> round(float(pg.logp(pg.LogitNormal.dist(mu=0.5, sigma=2.0), 0.25).eval()), 8)
-        -0.60123553
+        -0.25755444
     """
 
     rv_op = LogitNormalRV
@@ -278,6 +303,11 @@ class LogitNormal(Continuous):
         return [mu, sigma_from("LogitNormal", sigma, tau)]
 
     @staticmethod
+    def support_point(mu: Any, sigma: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return m.sigmoid(mu)
+
+    @staticmethod
     def logp(value: Any, mu: Any, sigma: Any) -> TensorVariable:
         log_x, log_1mx = m.log(value), m.log1p(-value)
         res = normal_logpdf((log_x - log_1mx - mu) / sigma, sigma) - log_x - log_1mx
@@ -286,7 +316,7 @@ class LogitNormal(Continuous):
     @staticmethod
     def logcdf(value: Any, mu: Any, sigma: Any) -> TensorVariable:
         x = m.clip(value, 0.0, 1.0)
-        res = log_normal_cdf((m.log(x) - m.log1p(-x) - mu) / sigma)
+        res = m.log_ndtr((m.log(x) - m.log1p(-x) - mu) / sigma)
         return check_parameters(bound(res, value >= 0), sigma > 0, msg="sigma > 0")
 
     @staticmethod
@@ -304,7 +334,7 @@ class SkewNormal(Continuous):
     Example:
         >>> import ppgraph as pg
         >>> round(float(pg.logp(pg.SkewNormal.dist(alpha=3.0, mu=1.0, sigma=2.0), 0.5).eval()), 8)
-        -2.3200346
+        -2.43463676
     """
 
     rv_op = SkewNormalRV
@@ -317,9 +347,14 @@ class SkewNormal(Continuous):
         return [mu, sigma_from("SkewNormal", sigma, tau), alpha]
 
     @staticmethod
+    def support_point(mu: Any, sigma: Any, alpha: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return mu + sigma * np.sqrt(2.0 / np.pi) * alpha / m.sqrt(1.0 + alpha * alpha)
+
+    @staticmethod
     def logp(value: Any, mu: Any, sigma: Any, alpha: Any) -> TensorVariable:
         z = (value - mu) / sigma
-        res = np.log(2.0) + normal_logpdf(z, sigma) + log_normal_cdf(alpha * z)
+        res = np.log(2.0) + normal_logpdf(z, sigma) + m.log_ndtr(alpha * z)
         return check_parameters(res, sigma > 0, msg="sigma > 0")
 
 
@@ -340,6 +375,11 @@ class Flat(Continuous):
     @classmethod
     def parametrize(cls) -> list[Any]:
         return []
+
+    @staticmethod
+    def support_point() -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return 0.0
 
     @staticmethod
     def logp(value: Any) -> TensorVariable:
@@ -368,6 +408,11 @@ class HalfFlat(Continuous):
     @classmethod
     def parametrize(cls) -> list[Any]:
         return []
+
+    @staticmethod
+    def support_point() -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return 1.0
 
     @staticmethod
     def logp(value: Any) -> TensorVariable:

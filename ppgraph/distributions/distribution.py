@@ -112,11 +112,13 @@ class Distribution:
                 f"{cls.__name__}(...): the first argument is the variable's name (a str), "
                 f"got {name!r}; use {cls.__name__}.dist(...) for a variable outside a model"
             )
-        model = modelcontext(None)
+        model = modelcontext(None, what=f"pg.{cls.__name__}({name!r}, ...)")
         model_kwargs = {k: kwargs.pop(k) for k in MODEL_KWARGS if k in kwargs}
-        dims = model_kwargs.get("dims")
-        if dims is not None and kwargs.get("shape") is None and kwargs.get("size") is None:
-            kwargs["shape"] = model.shape_from_dims(dims)
+        if kwargs.get("shape") is None and kwargs.get("size") is None:
+            # dims= (or else the observed data) gives the shape, as in PyMC
+            shape = model.rv_shape(model_kwargs.get("dims"), model_kwargs.get("observed"))
+            if shape is not None:
+                kwargs["shape"] = shape
         rv = cls.dist(*args, **kwargs)
         model_kwargs.setdefault("default_transform", cls.default_transform)
         return model.register_rv(rv, name, distribution=cls, **model_kwargs)

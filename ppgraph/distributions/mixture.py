@@ -14,7 +14,6 @@ the sum in "-inf" mode.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -27,10 +26,9 @@ from ppgraph.logprob.utils import check_parameters
 from ppgraph.random.composite import MixtureRV, unpack_rv
 from ppgraph.random.op import RandomKeySharedVariable, is_random_variable, make_rv
 from ppgraph.tensor import math as m
+from ppgraph.tensor.elemwise import expand_to
 from ppgraph.tensor.reduction import logsumexp
 from ppgraph.tensor.reduction import sum as sum_
-from ppgraph.tensor.shape import broadcast_to
-from ppgraph.tensor.shape import shape as pt_shape
 from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
 WEIGHT_ATOL = 1e-5  # how far sum(w) may be from 1 (rounding of user weights)
@@ -117,7 +115,7 @@ class Mixture(Distribution):
                     "Mixture: one component distribution needs the mixture axis last; "
                     f"got a scalar {comp_dists!r} (give a list for separate components)"
                 )
-            params = _aligned(params, comp_dists.type.shape)
+            params = _aligned(params, comp_dists.ndim)
             op = MixtureRV(components=(op_c,), batched=True)
         else:
             parts = [unpack_rv(c, "Mixture") for c in _as_list(comp_dists)]
@@ -135,18 +133,10 @@ def _as_list(comp_dists: Any) -> Sequence[Any]:
     return comp_dists
 
 
-def _aligned(params: list[TensorVariable], shape: tuple[int | None, ...]) -> list[TensorVariable]:
-    """A batched component's parameters broadcast to its draw's ``shape``, so each
-    carries the mixture axis last (unknown sizes are taken from the parameters)."""
-    dims: list[Any] = []
-    for d, size in enumerate(shape):
-        if size is not None:
-            dims.append(size)
-            continue
-        back = len(shape) - d  # the same dim counted from the end, in each parameter
-        sizes = [pt_shape(p)[p.ndim - back] for p in params if p.ndim >= back]
-        dims.append(functools.reduce(m.maximum, sizes))
-    return [p if p.type.shape == shape else broadcast_to(p, dims) for p in params]
+def _aligned(params: list[TensorVariable], ndim: int) -> list[TensorVariable]:
+    """A batched component's parameters with the draw's rank, so that each has
+    the mixture axis last (of size k, or 1 to broadcast)."""
+    return [expand_to(p, ndim) for p in params]
 
 
 class NormalMixture(Distribution):

@@ -136,11 +136,13 @@ def finish(
         checks = [(Check(", ".join(flags) + " not NaN"), [])]
     # Every root Check gets the flags: a NaN fails each of their conditions.
     named = []
-    for op_, conds in checks:
-        op_ = op_ if op_.var else dataclasses.replace(op_, var=name)
+    for check_op, conds in checks:
+        if not check_op.var:
+            check_op = dataclasses.replace(check_op, var=name)
         if flags:
-            op_, conds = dataclasses.replace(op_, nan=op_.nan + tuple(flags)), [*conds, *flags.values()]
-        named.append((op_, conds))
+            check_op = dataclasses.replace(check_op, nan=check_op.nan + tuple(flags))
+            conds = [*conds, *flags.values()]
+        named.append((check_op, conds))
     return wrap_checks(inner, named)
 
 

@@ -167,6 +167,11 @@ def derived_logp(var: TensorVariable, value: Any) -> TensorVariable:
         >>> round(float(pg.logp(y, 2.0).eval()), 8)
         -1.85231222
     """
+    if not _is_random(var):
+        raise TypeError(
+            f"logp takes a random variable (e.g. pg.Normal.dist(0, 1)) or a function of "
+            f"one; {var!r} depends on no random variable"
+        )
     value = _as_value(var, value)
     rv, steps = invert(var, value)
     node = rv.owner

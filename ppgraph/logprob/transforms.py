@@ -35,9 +35,11 @@ import numpy as np
 
 from ppgraph.tensor import math as m
 from ppgraph.tensor.linalg import matmul
-from ppgraph.tensor.reduction import logsumexp, max as max_, sum as sum_
-from ppgraph.tensor.shape import concatenate, zeros
-from ppgraph.tensor.type import TensorVariable, as_tensor_variable, constant
+from ppgraph.tensor.reduction import logsumexp
+from ppgraph.tensor.reduction import max as max_
+from ppgraph.tensor.reduction import sum as sum_
+from ppgraph.tensor.shape import concatenate
+from ppgraph.tensor.type import TensorConstant, TensorVariable, as_tensor_variable, constant
 
 __all__ = [
     "TRANSFORMS",
@@ -145,10 +147,11 @@ class Interval(Transform):
     bounds_fn: Callable[..., tuple[Any, Any]] | None = None
 
     def bounds(self, params: Sequence[Any]) -> tuple[Any, Any]:
-        """(lower, upper), each a graph or None."""
+        """(lower, upper), each a graph or None (an infinite constant counts as None)."""
+        lower, upper = self.lower, self.upper
         if self.bounds_fn is not None:
-            return self.bounds_fn(*params)
-        return self.lower, self.upper
+            lower, upper = self.bounds_fn(*params)
+        return _finite_or_none(lower), _finite_or_none(upper)
 
     def forward(self, value: Any, *params: Any) -> TensorVariable:
         a, b = self.bounds(params)
@@ -177,6 +180,13 @@ class Interval(Transform):
         if a is not None or b is not None:
             return as_tensor_variable(value)
         return m.mul(value, 0.0)
+
+
+def _finite_or_none(bound: Any) -> Any:
+    data = bound.data if isinstance(bound, TensorConstant) else bound
+    if isinstance(data, int | float | np.ndarray | np.generic) and np.all(np.isinf(data)):
+        return None
+    return bound
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,17 +7,8 @@ from typing import Any
 import numpy as np
 
 from ppgraph.tensor.check import check
-from ppgraph.tensor.math import (
-    and_,
-    isfinite,
-    log1mexp,
-    log1p,
-    log_ndtr,
-    maximum,
-    minimum,
-    ndtr,
-    where,
-)
+from ppgraph.tensor.math import abs as abs_
+from ppgraph.tensor.math import and_, isfinite, log, log1mexp, log1p, log_ndtr, maximum, where
 from ppgraph.tensor.type import TensorVariable
 
 
@@ -75,22 +66,6 @@ def logdiffexp(a: Any, b: Any) -> TensorVariable:
     return a + log1mexp(b - a)
 
 
-def log_normal_cdf(z: Any) -> TensorVariable:
-    """``log Phi(z)``, the standard normal log-cdf, precise in both tails.
-
-    ``log_ndtr`` alone loses the relative precision of ``log Phi(z) ~ -Phi(-z)``
-    for large ``z``; there ``log1p(-Phi(-z))`` keeps it. Each branch only sees
-    arguments of its own sign, so neither sends NaN into the other's gradient.
-
-    Example:
-        >>> from ppgraph.logprob.utils import log_normal_cdf
-        >>> float(log_normal_cdf(7.0).eval())  # scipy.special.log_ndtr(7.0)
-        -1.2798125438866539e-12
-    """
-    upper = log1p(-ndtr(-maximum(z, 0.0)))
-    return where(z > 0, upper, log_ndtr(minimum(z, 0.0)))
-
-
 def log_normal_mass(a: Any, b: Any) -> TensorVariable:
     """``log(Phi(b) - Phi(a))`` for standardized ``a <= b`` (either may be infinite),
     from whichever tail keeps the difference precise.
@@ -101,8 +76,18 @@ def log_normal_mass(a: Any, b: Any) -> TensorVariable:
         -35.01361859
     """
     # Both above the mean: Phi(b) - Phi(a) = Phi(-a) - Phi(-b), a lower-tail difference.
-    upper = logdiffexp(log_normal_cdf(-a), log_normal_cdf(-b))
-    return where(a > 0, upper, logdiffexp(log_normal_cdf(b), log_normal_cdf(a)))
+    upper = logdiffexp(log_ndtr(-a), log_ndtr(-b))
+    wide = where(a > 0, upper, logdiffexp(log_ndtr(b), log_ndtr(a)))
+    # A narrow interval cancels in the difference; the midpoint rule
+    # (b - a) phi(c) (1 + (b - a)^2 (c^2 - 1) / 24), c = (a + b) / 2, is exact to
+    # O(((b - a) c)^4) there.
+    d = b - a
+    c = 0.5 * (a + b)
+    narrow_ok = and_(isfinite(d), d * maximum(abs_(c), 1.0) < 1e-3)
+    d_s, c_s = where(narrow_ok, d, 1e-4), where(narrow_ok, c, 0.0)
+    correction = log1p(d_s * d_s * (c_s * c_s - 1.0) / 24.0)
+    narrow = log(d_s) - 0.5 * c_s * c_s - 0.5 * np.log(2.0 * np.pi) + correction
+    return where(narrow_ok, narrow, wide)
 
 
 def safe_standardize(x: Any, loc: Any, scale: Any) -> TensorVariable:

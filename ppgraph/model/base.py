@@ -37,7 +37,7 @@ class ModelState:
         self._dim_lengths: dict[str, int] = {}
         self._caches: dict[Any, Any] = {"version": 0}
 
-    def _share(self, parent: Model) -> None:
+    def _share(self, parent: ModelState) -> None:
         for attr in (
             "named_vars", "free_RVs", "observed_RVs", "deterministics", "potentials",
             "data_vars", "rvs_to_values", "values_to_rvs", "rvs_to_transforms",
@@ -128,7 +128,9 @@ class ModelState:
         for name, values in coords.items():
             self.add_coord(name, values)
 
-    def shape_from_dims(self, dims: Any, observed_shape: Sequence[int] | None = None) -> tuple[int, ...]:
+    def shape_from_dims(
+        self, dims: Any, observed_shape: Sequence[int] | None = None
+    ) -> tuple[int, ...]:
         """The shape given by ``dims``; a dim without coords takes its length from
         ``observed_shape`` (and is added), or is an error naming it.
 

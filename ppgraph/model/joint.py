@@ -21,9 +21,8 @@ from ppgraph.logprob.basic import logp as rv_logp
 from ppgraph.model.base import ModelState
 from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.elemwise import cast
-from ppgraph.tensor.gradient import carry_checks, grad, hessian
+from ppgraph.tensor.gradient import grad, hessian
 from ppgraph.tensor.reduction import sum as sum_
-from ppgraph.tensor.shape import concatenate, flatten
 from ppgraph.tensor.type import TensorVariable, constant
 
 
@@ -37,7 +36,8 @@ class LogpMethods(ModelState):
 
     @property
     def _rvs_in_order(self) -> list[TensorVariable]:
-        return [v for v in self.named_vars.values() if v in self.rvs_to_values]  # type: ignore[misc]
+        named = self.named_vars.values()
+        return [v for v in named if isinstance(v, TensorVariable) and v in self.rvs_to_values]
 
     def replacements(self) -> dict[Variable, Variable]:
         """Each random variable -> its constrained value, a graph of value variables and data.
@@ -57,8 +57,10 @@ class LogpMethods(ModelState):
                 tr = self.rvs_to_transforms.get(rv)
                 if tr is not None:
                     assert rv.owner is not None
-                    [value] = clone_replace([tr.backward(value, *rv.owner.inputs[2:])], repl)
-                repl[rv] = value
+                    [back] = clone_replace([tr.backward(value, *rv.owner.inputs[2:])], repl)
+                    repl[rv] = back
+                else:
+                    repl[rv] = value
             return repl
 
         return dict(self._cached("replacements", build))
@@ -71,9 +73,11 @@ class LogpMethods(ModelState):
         out = []
         for item in items:
             var = self[item] if isinstance(item, str) else item
-            var = self.values_to_rvs.get(var, var)  # type: ignore[call-overload]
-            if var not in self.rvs_to_values:
-                raise ValueError(f"{item!r} is not a random variable or value variable of the model")
+            var = self.values_to_rvs.get(var, var) if isinstance(var, TensorVariable) else var
+            if not isinstance(var, TensorVariable) or var not in self.rvs_to_values:
+                raise ValueError(
+                    f"{item!r} is not a random variable or value variable of the model"
+                )
             out.append(var)
         return out
 
@@ -114,10 +118,10 @@ class LogpMethods(ModelState):
         key = ("logp", tuple(rvs), vars is None, bool(sum), bool(jacobian))
 
         def build() -> Any:
-            terms = self._terms(rvs, jacobian)
+            own: list[Variable] = list(self._terms(rvs, jacobian))
             if vars is None:
-                terms += list(self.potentials)
-            terms = clone_replace(terms, self.replacements()) if terms else []
+                own += self.potentials
+            terms = clone_replace(own, self.replacements()) if own else []
             _no_free_randomness(terms)
             if not sum:
                 return terms
@@ -157,10 +161,8 @@ class LogpMethods(ModelState):
         wrt = self._wrt(vars)
 
         def build() -> TensorVariable:
-            cost = self.logp(jacobian=jacobian)
-            grads = grad(cost, wrt, checks=False)
-            flat = concatenate([flatten(g) for g in grads]) if len(grads) > 1 else flatten(grads[0])
-            return carry_checks(flat, cost)
+            out: TensorVariable = grad(self.logp(jacobian=jacobian), wrt, flat=True)
+            return out
 
         out: TensorVariable = self._cached(("dlogp", tuple(wrt), jacobian), build)
         return out

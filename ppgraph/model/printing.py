@@ -63,7 +63,7 @@ def _text(name: str, latex: bool) -> str:
 def _param_str(var: Variable, latex: bool) -> str:
     if isinstance(var, TensorConstant) and var.name is None:
         data = np.asarray(var.data)
-        if data.ndim == 0 or data.size == 1 and data.ndim == 1:
+        if data.ndim == 0 or (data.size == 1 and data.ndim == 1):
             return f"{data.reshape(()).item():.3g}"
         return _text("<constant>", latex)
     if var.name is not None:
@@ -96,7 +96,8 @@ def describe(var: Variable, formatting: str = "plain") -> str:
     name = var.name or "?"
     if kind == "rv" and var.owner is not None:
         dist = var.tag.get("distribution")
-        short, tex = getattr(dist, "print_name", (var.owner.op.name, var.owner.op.name))
+        op_name = str(getattr(var.owner.op, "name", var.owner.op))
+        short, tex = getattr(dist, "print_name", (op_name, op_name))
         params = [_param_str(p, latex) for p in var.owner.inputs[2:]]
         family = tex if latex else short
     else:

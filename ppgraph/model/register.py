@@ -50,7 +50,9 @@ class RegisterMethods(ModelState):
         t = var.type
         assert isinstance(t, TensorType)
         if len(names) != t.ndim:
-            raise ValueError(f"{name}: dims {names} name {len(names)} dims, but {name} has {t.ndim}")
+            raise ValueError(
+                f"{name}: dims {names} name {len(names)} dims, but {name} has {t.ndim}"
+            )
         for d, size in zip(names, t.shape, strict=True):
             if d is None:
                 continue
@@ -133,7 +135,9 @@ class RegisterMethods(ModelState):
         if tr is None:
             return rv.type.make_variable(name=name)
         if not rv.dtype.startswith("float"):
-            raise TypeError(f"{name}: a transform ({tr.name}) needs a float variable, not {rv.dtype}")
+            raise TypeError(
+                f"{name}: a transform ({tr.name}) needs a float variable, not {rv.dtype}"
+            )
         params = rv.owner.inputs[2:] if rv.owner is not None else []
         shape = tr.forward(rv, *params).type.shape
         return TensorType(rv.dtype, shape).make_variable(name=f"{name}_{tr.name}__")
@@ -166,7 +170,9 @@ class RegisterMethods(ModelState):
             )
         return shared(arr.astype(rv.dtype), name=f"{name}_observed", static_shape=True)
 
-    def register_named(self, var: TensorVariable, name: str, kind: str, dims: Any) -> TensorVariable:
+    def register_named(
+        self, var: TensorVariable, name: str, kind: str, dims: Any
+    ) -> TensorVariable:
         """Add a Deterministic (``kind="deterministic"``), Potential or Data variable."""
         full = self._new_name(name, f"pg.{kind.capitalize()}")
         var.name = full

@@ -1,6 +1,7 @@
 """Random variable ops: explicit JAX keys, sizes and gufunc-style signatures."""
 
-from ppgraph.random.basic import NormalRV
+from ppgraph.random import continuous
+from ppgraph.random.basic import HalfNormalRV, NormalRV
 from ppgraph.random.op import (
     RandomKeySharedVariable,
     RandomKeyType,
@@ -12,10 +13,12 @@ from ppgraph.random.op import (
 )
 
 __all__ = [
+    "HalfNormalRV",
     "NormalRV",
     "RandomKeySharedVariable",
     "RandomKeyType",
     "RandomVariable",
+    "continuous",
     "is_random_variable",
     "make_rv",
     "new_key_data",

@@ -28,7 +28,7 @@ from ppgraph.config import config
 from ppgraph.graph.basic import Apply
 from ppgraph.random.op import RandomVariable, is_random_variable, parse_signature
 from ppgraph.tensor.shape import broadcast_to
-from ppgraph.tensor.type import TensorConstant, TensorVariable
+from ppgraph.tensor.type import TensorConstant, TensorType, TensorVariable
 
 
 def _in_signature(op: RandomVariable) -> list[str]:
@@ -85,6 +85,8 @@ class MixtureRV(RandomVariable):
         >>> op = MixtureRV(components=(NormalRV(), NormalRV()))
         >>> op.signature, op.params
         ('(k),(),(),(),()->()', ('w', 'loc_0', 'scale_0', 'loc_1', 'scale_1'))
+        >>> MixtureRV(components=(NormalRV(),), batched=True).signature
+        '(k),(m0),(m1)->()'
     """
 
     name: ClassVar[str] = "mixture"
@@ -108,8 +110,11 @@ class MixtureRV(RandomVariable):
 
     @property
     def signature(self) -> str:  # type: ignore[override]
-        core = "(k)" if self.batched else "()"
-        return ",".join(["(k)", *(core for c in self.components for _ in c.params)]) + "->()"
+        # A batched component's parameters carry the mixture axis last, of size k
+        # or 1 (broadcast): each gets its own core dim name, checked in make_node.
+        n = sum(len(c.params) for c in self.components)
+        core = [f"(m{i})" if self.batched else "()" for i in range(n)]
+        return ",".join(["(k)", *core]) + "->()"
 
     @property
     def params(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -137,11 +142,16 @@ class MixtureRV(RandomVariable):
 
     def make_node(self, rng: Any, size: Any, *params: Any) -> Apply:
         node = super().make_node(rng, size, *params)
-        k = node.inputs[2].type.shape[-1]  # type: ignore[attr-defined]
-        if not self.batched and k not in (None, len(self.components)):
+        shapes = [t.type.shape for t in node.inputs[2:] if isinstance(t.type, TensorType)]
+        if self.batched:  # parameters may broadcast along the mixture axis
+            sizes = ({s[-1] for s in shapes[1:]} - {1}) | {shapes[0][-1]}
+        else:
+            sizes = {shapes[0][-1], len(self.components)}
+        if len(sizes - {None}) > 1:
             raise ValueError(
-                f"Mixture: {len(self.components)} components but weights of shape "
-                f"{node.inputs[2].type.shape}"  # type: ignore[attr-defined]
+                f"Mixture: {len(self.components)} component(s), but the weights and the "
+                f"components' parameters, of shapes {shapes}, disagree on the mixture axis "
+                "(the last)"
             )
         return node
 

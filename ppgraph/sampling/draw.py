@@ -27,19 +27,27 @@ _lock = threading.Lock()
 
 
 def _seed_key(random_seed: Any) -> Any:
-    if isinstance(random_seed, jax.Array) and jax.dtypes.issubdtype(
-        random_seed.dtype, jax.dtypes.prng_key
-    ):
-        return random_seed
+    """A typed JAX key from an int, a NumPy Generator, a JAX key (typed or raw
+    ``uint32[2]`` data) or None (fresh entropy)."""
+    if isinstance(random_seed, jax.Array):
+        if jax.dtypes.issubdtype(random_seed.dtype, jax.dtypes.prng_key):
+            if random_seed.shape != ():
+                raise ValueError(f"random_seed: one key, got keys of shape {random_seed.shape}")
+            return random_seed
+        if random_seed.dtype == np.uint32 and random_seed.shape == (2,):
+            return jax.random.wrap_key_data(random_seed)
     if random_seed is None:
         data = np.random.SeedSequence().generate_state(2, dtype=np.uint32)
-    elif isinstance(random_seed, int | np.integer):
+    elif isinstance(random_seed, int | np.integer) and not isinstance(random_seed, bool):
+        if random_seed < 0:
+            raise ValueError(f"random_seed must be a non-negative int, got {random_seed}")
         data = np.random.SeedSequence(int(random_seed)).generate_state(2, dtype=np.uint32)
     elif isinstance(random_seed, np.random.Generator):
         data = random_seed.integers(0, 2**32, size=2, dtype=np.uint32)
     else:
         raise TypeError(
-            f"random_seed must be an int, a NumPy Generator, a JAX key or None; got {random_seed!r}"
+            "random_seed must be an int, a NumPy Generator, a JAX key or None; "
+            f"got {type(random_seed).__name__} {random_seed!r}"
         )
     return jax.random.wrap_key_data(jax.numpy.asarray(data))
 
@@ -81,7 +89,12 @@ def draw(
     """
     single = isinstance(vars, Variable)
     outputs = [vars] if isinstance(vars, Variable) else list(vars)
-    if draws is not None and (not isinstance(draws, int | np.integer) or draws < 1):
+    bad = [v for v in outputs if not isinstance(v, Variable)]
+    if bad:
+        raise TypeError(f"draw takes a variable or a list of variables, got {bad[0]!r}")
+    if draws is not None and (
+        not isinstance(draws, int | np.integer) or isinstance(draws, bool) or draws < 1
+    ):
         raise ValueError(f"draws must be a positive int or None, got {draws!r}")
     keys = [
         v

@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -73,13 +74,28 @@ class _Derivative(Op):
 @dataclasses.dataclass(frozen=True)
 class Grad(_Derivative):
     """The gradient of ``cost`` with respect to ``inputs[:n_wrt]``: one output per
-    variable, of its type."""
+    variable, of its type; or with ``flat``, one vector of them all flattened and
+    concatenated in order (what samplers and optimizers take)."""
+
+    flat: bool = False
 
     default_output: ClassVar[int | None] = None
 
     def make_node(self, *args: Any) -> Apply:
         vs = self.check_inputs(args)
+        if self.flat:
+            return Apply(self, vs, [TensorType(_float_dtype(self.wrt), (_flat_size(self.wrt),))])
         return Apply(self, vs, [v.type for v in self.wrt])
+
+
+def _flat_size(wrt: Sequence[Variable]) -> int | None:
+    sizes = [_size(v.type.shape) if isinstance(v.type, TensorType) else None for v in wrt]
+    return None if None in sizes else sum(s for s in sizes if s is not None)
+
+
+def _size(shape: tuple[int | None, ...]) -> int | None:
+    dims = [s for s in shape if s is not None]
+    return math.prod(dims) if len(dims) == len(shape) else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,12 +105,8 @@ class Hessian(_Derivative):
 
     def make_node(self, *args: Any) -> Apply:
         vs = self.check_inputs(args)
-        sizes = [v.type.shape for v in self.wrt if isinstance(v.type, TensorType)]
-        n: int | None = None
-        if all(None not in s for s in sizes):
-            n = int(sum(int(np.prod(s)) for s in sizes))
-        dtype = _float_dtype(self.wrt)
-        return Apply(self, vs, [TensorType(dtype, (n, n))])
+        n = _flat_size(self.wrt)
+        return Apply(self, vs, [TensorType(_float_dtype(self.wrt), (n, n))])
 
 
 def _float_dtype(wrt: Sequence[Variable]) -> str:
@@ -144,8 +156,11 @@ def carry_checks(value: Any, cost: Variable) -> TensorVariable:
     return out
 
 
-def grad(cost: Any, wrt: Variable | Sequence[Variable], checks: bool = True) -> Any:
-    """The gradient of a scalar ``cost``: a variable for one ``wrt``, a list for a list.
+def grad(
+    cost: Any, wrt: Variable | Sequence[Variable], checks: bool = True, flat: bool = False
+) -> Any:
+    """The gradient of a scalar ``cost``: a variable for one ``wrt``, a list for a
+    list, or with ``flat`` one vector of them all, flattened and concatenated.
 
     ``wrt`` may be inputs or intermediate variables of the graph (the graph is
     then differentiated with respect to them as if they were inputs). With
@@ -161,10 +176,10 @@ def grad(cost: Any, wrt: Variable | Sequence[Variable], checks: bool = True) -> 
     """
     cost, ws = _prepare(cost, wrt)
     inputs = _held_inputs(cost, ws)
-    outs = Grad(cost, inputs, len(ws))(*inputs)
+    outs = Grad(cost, inputs, len(ws), flat)(*inputs)
     if checks:
         outs = [carry_checks(o, cost) for o in outs]
-    return outs[0] if isinstance(wrt, Variable) else list(outs)
+    return outs[0] if flat or isinstance(wrt, Variable) else list(outs)
 
 
 def hessian(

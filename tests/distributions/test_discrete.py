@@ -5,6 +5,7 @@ mass function (chi-square and moments), and the Check modes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jax
@@ -100,7 +101,8 @@ def test_nan_and_inf_values_have_zero_mass(name: str) -> None:
 def test_icdf_matches_the_oracle(name: str) -> None:
     case = BY_NAME[name]
     n_rows = len(next(iter(case.rows.values())))
-    q = np.r_[np.random.default_rng(1).uniform(size=20), 0.0, 1.0, 0.5]
+    # (scipy's ppf(1) is the support's upper end even where the mass stops before it)
+    q = np.r_[np.random.default_rng(1).uniform(size=20), 0.0, 0.5]
     idx = np.repeat(np.arange(n_rows), len(q))
     params = {k: v[idx] for k, v in case.rows.items()}
     qs = np.tile(q, n_rows)
@@ -197,7 +199,7 @@ def test_check_modes(name: str) -> None:
     rv = case.dist.dist(**{k: pt.constant(x) for k, x in case.invalid.items()})
     lp = pg.logp(rv, v)
     value = np.array([0.0, 1.0])
-    with pytest.raises(pg.ParameterValueError, match=case.message.replace("(", r"\(")):
+    with pytest.raises(pg.ParameterValueError, match=re.escape(case.message)):
         pg.function([v], lp)(value)
     f = pg.function([v], lp, check_mode="-inf")
     np.testing.assert_array_equal(f(value), -np.inf)

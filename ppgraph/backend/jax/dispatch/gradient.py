@@ -15,7 +15,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ppgraph.backend.jax.dispatch.basic import jax_funcify
+from ppgraph.backend.jax.dispatch.basic import jax_dtype, jax_funcify, tensor_type
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.gradient import Grad, Hessian, _Derivative
 
@@ -35,9 +35,13 @@ def _held(op: _Derivative) -> Callable[..., Any]:
 def _grad(op: Grad, node: Apply) -> Callable[..., Any]:
     k = op.n_wrt
     grad_fn = jax.grad(_held(op), argnums=tuple(range(k)))
+    dtype = tensor_type(node.outputs[0]).dtype
 
     def gradient(*args: Any) -> Any:
         grads = grad_fn(*(jnp.asarray(a) for a in args))
+        if op.flat:
+            # the dtype is resolved while tracing: 64-bit JAX may be on only then
+            return jnp.concatenate([jnp.ravel(g).astype(jax_dtype(dtype)) for g in grads])
         return grads[0] if k == 1 else tuple(grads)
 
     return gradient

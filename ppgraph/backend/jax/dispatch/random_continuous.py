@@ -41,7 +41,9 @@ sampler(rv.HalfFlatRV)(_no_draws("HalfFlat"))
 
 
 @sampler(rv.TruncatedNormalRV)
-def _truncated_normal(key: Any, shape: Shape, dtype: Any, mu: Any, sigma: Any, lo: Any, hi: Any) -> Any:
+def _truncated_normal(
+    key: Any, shape: Shape, dtype: Any, mu: Any, sigma: Any, lo: Any, hi: Any
+) -> Any:
     # Inverse cdf; when both bounds lie above the mean, draw the mirror image
     # from the lower tail, where ndtr keeps its relative precision.
     mu, sigma, lo, hi = _as(dtype, mu, sigma, lo, hi)

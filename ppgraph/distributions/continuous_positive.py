@@ -1,0 +1,484 @@
+"""Continuous distributions on the positive half-line (HalfNormal and LogNormal
+are in ``continuous.py``): parameters as PyMC names them, maths beside each."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ppgraph.distributions.continuous import one_parametrization, sigma_from
+from ppgraph.distributions.continuous_real import studentt_log_tail, studentt_logpdf
+from ppgraph.distributions.distribution import Continuous, resolve_alternative
+from ppgraph.logprob.utils import (
+    bound,
+    check_parameters,
+    icdf_bound,
+    logdiffexp,
+)
+from ppgraph.random.continuous import (
+    ChiSquaredRV,
+    ExponentialRV,
+    GammaRV,
+    HalfCauchyRV,
+    HalfStudentTRV,
+    InverseGammaRV,
+    ParetoRV,
+    WaldRV,
+    WeibullRV,
+)
+from ppgraph.tensor import math as m
+from ppgraph.tensor.check import check
+from ppgraph.tensor.type import TensorVariable
+
+
+def gamma_logpdf(x: Any, alpha: Any, beta: Any) -> TensorVariable:
+    """``alpha log beta - log Gamma(alpha) + (alpha - 1) log x - beta x`` for ``x >= 0``."""
+    res = alpha * m.log(beta) - m.gammaln(alpha) + m.xlogy(alpha - 1.0, x) - beta * x
+    return bound(res, x >= 0)
+
+
+def gamma_logcdf(x: Any, alpha: Any, beta: Any) -> TensorVariable:
+    """``log P(alpha, beta x)``; above the mean, ``log(1 - Q)`` keeps the upper tail."""
+    y = beta * m.maximum(x, 0.0)
+    res = m.where(y < alpha, m.log(m.gammainc(alpha, y)), m.log1p(-m.gammaincc(alpha, y)))
+    return bound(res, x > 0)
+
+
+class Gamma(Continuous):
+    r"""The gamma distribution: shape ``alpha`` and rate ``beta``, or mean ``mu``
+    and standard deviation ``sigma`` (:math:`\alpha = \mu^2/\sigma^2, \beta = \mu/\sigma^2`).
+
+    .. math:: \log p(x) = \alpha\log\beta - \log\Gamma(\alpha) + (\alpha - 1)\log x - \beta x
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Gamma.dist(alpha=2.0, beta=3.0), 0.5).eval()), 8)
+        0.0040774
+    """
+
+    rv_op = GammaRV
+    print_name: ClassVar[tuple[str, str]] = ("Gamma", r"\operatorname{Gamma}")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(
+        cls, alpha: Any = None, beta: Any = None, *, mu: Any = None, sigma: Any = None
+    ) -> list[Any]:
+        given = {"alpha": alpha, "beta": beta, "mu": mu, "sigma": sigma}
+        if one_parametrization("Gamma", [("alpha", "beta"), ("mu", "sigma")], given) == 0:
+            return [alpha, beta]
+        ok = (mu > 0, sigma > 0)
+        return [check(mu**2 / sigma**2, *ok, msg="mu > 0, sigma > 0"), mu / sigma**2]
+
+    @staticmethod
+    def support_point(alpha: Any, beta: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return alpha / beta
+
+    @staticmethod
+    def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        res = gamma_logpdf(value, alpha, beta)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+    @staticmethod
+    def logcdf(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        res = gamma_logcdf(value, alpha, beta)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+
+class InverseGamma(Continuous):
+    r"""The inverse gamma distribution: ``1 / Gamma(alpha, rate=beta)`` (``beta``
+    defaults to 1), or by mean ``mu`` and standard deviation ``sigma``.
+
+    .. math:: \log p(x) = \alpha\log\beta - \log\Gamma(\alpha) - (\alpha + 1)\log x - \beta / x
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.InverseGamma.dist(alpha=3.0, beta=2.0), 0.5).eval()), 8)
+        0.15888308
+    """
+
+    rv_op = InverseGammaRV
+    print_name: ClassVar[tuple[str, str]] = ("InvGamma", r"\operatorname{InvGamma}")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(
+        cls, alpha: Any = None, beta: Any = None, *, mu: Any = None, sigma: Any = None
+    ) -> list[Any]:
+        given = {"alpha": alpha, "beta": beta, "mu": mu, "sigma": sigma}
+        options = [("alpha",), ("alpha", "beta"), ("mu", "sigma")]
+        choice = one_parametrization("InverseGamma", options, given)
+        if choice < 2:
+            return [alpha, 1.0 if beta is None else beta]
+        ratio = check(mu**2 / sigma**2, mu > 0, sigma > 0, msg="mu > 0, sigma > 0")
+        return [ratio + 2.0, mu * (ratio + 1.0)]
+
+    @staticmethod
+    def support_point(alpha: Any, beta: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return m.where(alpha > 1, beta / (alpha - 1.0), beta / (alpha + 1.0))
+
+    @staticmethod
+    def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        x = m.where(value > 0, value, 1.0)
+        res = alpha * m.log(beta) - m.gammaln(alpha) - (alpha + 1.0) * m.log(x) - beta / x
+        res = bound(res, value > 0)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+    @staticmethod
+    def logcdf(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        # F = Q(alpha, beta / x); below the mode of beta / x, log(1 - P) keeps the tail.
+        y = beta / m.where(value > 0, value, 1.0)
+        res = m.where(y > alpha, m.log(m.gammaincc(alpha, y)), m.log1p(-m.gammainc(alpha, y)))
+        res = bound(res, value > 0)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+
+class Exponential(Continuous):
+    r"""The exponential distribution, by rate ``lam`` or ``scale`` = 1 / ``lam``
+    (``scale=1`` if neither is given).
+
+    .. math:: \log p(x) = \log\lambda - \lambda x, \quad x \ge 0
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Exponential.dist(lam=2.0), 1.5).eval()), 8)
+        -2.30685282
+    """
+
+    rv_op = ExponentialRV
+    print_name: ClassVar[tuple[str, str]] = ("Exp", r"\operatorname{Exp}")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(cls, lam: Any = None, *, scale: Any = None) -> list[Any]:
+        name, value = resolve_alternative("Exponential", [("lam", lam), ("scale", scale)], 1.0)
+        if name == "scale":
+            return [check(1.0 / value, value > 0, msg="scale > 0")]
+        return [value]
+
+    @staticmethod
+    def support_point(lam: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return 1.0 / lam
+
+    @staticmethod
+    def logp(value: Any, lam: Any) -> TensorVariable:
+        res = bound(m.log(lam) - lam * value, value >= 0)
+        return check_parameters(res, lam > 0, msg="lam > 0")
+
+    @staticmethod
+    def logcdf(value: Any, lam: Any) -> TensorVariable:
+        res = bound(m.log1mexp(-lam * m.maximum(value, 0.0)), value >= 0)
+        return check_parameters(res, lam > 0, msg="lam > 0")
+
+    @staticmethod
+    def icdf(q: Any, lam: Any) -> TensorVariable:
+        return check_parameters(icdf_bound(-m.log1p(-q) / lam, q), lam > 0, msg="lam > 0")
+
+
+class ChiSquared(Continuous):
+    r"""The chi-squared distribution with ``nu`` degrees of freedom: Gamma(nu / 2, rate 1/2).
+
+    .. math:: \log p(x) = -\tfrac{\nu}{2}\log 2 - \log\Gamma(\tfrac{\nu}{2})
+              + (\tfrac{\nu}{2} - 1)\log x - \tfrac{x}{2}
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.ChiSquared.dist(nu=3.0), 2.0).eval()), 8)
+        -1.57236494
+    """
+
+    rv_op = ChiSquaredRV
+    print_name: ClassVar[tuple[str, str]] = ("ChiSquared", r"\chi^2")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(cls, nu: Any) -> list[Any]:
+        return [nu]
+
+    @staticmethod
+    def support_point(nu: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return nu
+
+    @staticmethod
+    def logp(value: Any, nu: Any) -> TensorVariable:
+        return check_parameters(gamma_logpdf(value, 0.5 * nu, 0.5), nu > 0, msg="nu > 0")
+
+    @staticmethod
+    def logcdf(value: Any, nu: Any) -> TensorVariable:
+        return check_parameters(gamma_logcdf(value, 0.5 * nu, 0.5), nu > 0, msg="nu > 0")
+
+
+class Weibull(Continuous):
+    r"""The Weibull distribution: shape ``alpha``, scale ``beta``.
+
+    .. math:: \log p(x) = \log\tfrac{\alpha}{\beta} + (\alpha - 1)\log\tfrac{x}{\beta}
+              - \left(\tfrac{x}{\beta}\right)^\alpha, \quad x \ge 0
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Weibull.dist(alpha=1.5, beta=2.0), 1.0).eval()), 8)
+        -0.98780905
+    """
+
+    rv_op = WeibullRV
+    print_name: ClassVar[tuple[str, str]] = ("Weibull", r"\operatorname{Weibull}")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(cls, alpha: Any, beta: Any) -> list[Any]:
+        return [alpha, beta]
+
+    @staticmethod
+    def support_point(alpha: Any, beta: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return beta * m.exp(m.gammaln(1.0 + 1.0 / alpha))
+
+    @staticmethod
+    def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        z = m.maximum(value, 0.0) / beta
+        res = m.log(alpha) - m.log(beta) + m.xlogy(alpha - 1.0, z) - z**alpha
+        res = bound(res, value >= 0)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+    @staticmethod
+    def logcdf(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        res = bound(m.log1mexp(-((m.maximum(value, 0.0) / beta) ** alpha)), value >= 0)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+    @staticmethod
+    def icdf(q: Any, alpha: Any, beta: Any) -> TensorVariable:
+        x = beta * (-m.log1p(-q)) ** (1.0 / alpha)
+        return check_parameters(icdf_bound(x, q), alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+
+class Pareto(Continuous):
+    r"""The Pareto distribution: shape ``alpha``, scale (the support's lower bound) ``m``.
+
+    .. math:: \log p(x) = \log\alpha + \alpha\log m - (\alpha + 1)\log x, \quad x \ge m
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Pareto.dist(alpha=3.0, m=2.0), 3.0).eval()), 8)
+        -1.21639532
+    """
+
+    rv_op = ParetoRV
+    print_name: ClassVar[tuple[str, str]] = ("Pareto", r"\operatorname{Pareto}")
+    support: ClassVar[str] = "interval"
+    default_transform: ClassVar[str | None] = "interval"
+
+    @classmethod
+    def parametrize(cls, alpha: Any, m: Any) -> list[Any]:
+        return [alpha, m]
+
+    @staticmethod
+    def bounds(alpha: Any, m: Any) -> tuple[Any, Any]:
+        """The support's bounds, for the interval transform (no upper bound)."""
+        return m, None
+
+    @staticmethod
+    def support_point(alpha: Any, scale: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return scale * 2.0 ** (1.0 / alpha)
+
+    @staticmethod
+    def logp(value: Any, alpha: Any, scale: Any) -> TensorVariable:
+        x = m.maximum(value, scale)
+        res = m.log(alpha) + alpha * m.log(scale) - (alpha + 1.0) * m.log(x)
+        res = bound(res, value >= scale)
+        return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, m > 0")
+
+    @staticmethod
+    def logcdf(value: Any, alpha: Any, scale: Any) -> TensorVariable:
+        x = m.maximum(value, scale)
+        res = bound(m.log1mexp(alpha * (m.log(scale) - m.log(x))), value >= scale)
+        return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, m > 0")
+
+    @staticmethod
+    def icdf(q: Any, alpha: Any, scale: Any) -> TensorVariable:
+        x = scale * m.exp(-m.log1p(-q) / alpha)
+        return check_parameters(icdf_bound(x, q), alpha > 0, scale > 0, msg="alpha > 0, m > 0")
+
+
+class Wald(Continuous):
+    r"""The Wald (inverse Gaussian) distribution, shifted by ``alpha``: give ``mu``
+    (then ``lam`` = 1), ``mu`` and ``lam``, ``mu`` and ``phi`` = ``lam / mu``, or
+    ``lam`` and ``phi``.
+
+    .. math:: \log p(x) = \tfrac12\log\tfrac{\lambda}{2\pi} - \tfrac32\log y
+              - \tfrac{\lambda (y - \mu)^2}{2 \mu^2 y}, \quad y = x - \alpha > 0
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.Wald.dist(mu=2.0, lam=3.0), 1.5).eval()), 8)
+        -1.04033005
+    """
+
+    rv_op = WaldRV
+    print_name: ClassVar[tuple[str, str]] = ("Wald", r"\operatorname{Wald}")
+    support: ClassVar[str] = "interval"
+    default_transform: ClassVar[str | None] = "interval"
+
+    @classmethod
+    def parametrize(
+        cls, mu: Any = None, lam: Any = None, phi: Any = None, alpha: Any = 0.0
+    ) -> list[Any]:
+        given = {"mu": mu, "lam": lam, "phi": phi}
+        options = [("mu",), ("mu", "lam"), ("mu", "phi"), ("lam", "phi")]
+        choice = one_parametrization("Wald", options, given)
+        if choice == 0:
+            return [mu, 1.0, alpha]
+        if choice == 2:
+            return [mu, mu * phi, alpha]
+        if choice == 3:
+            return [lam / phi, lam, alpha]
+        return [mu, lam, alpha]
+
+    @staticmethod
+    def bounds(mu: Any, lam: Any, alpha: Any) -> tuple[Any, Any]:
+        """The support's bounds, for the interval transform (no upper bound)."""
+        return alpha, None
+
+    @staticmethod
+    def _ab(y: Any, mu: Any, lam: Any) -> tuple[Any, Any]:
+        r = m.sqrt(lam / y)
+        return r * (y / mu - 1.0), -r * (y / mu + 1.0)
+
+    @staticmethod
+    def support_point(mu: Any, lam: Any, alpha: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return mu + alpha
+
+    @staticmethod
+    def logp(value: Any, mu: Any, lam: Any, alpha: Any) -> TensorVariable:
+        y = m.where(value > alpha, value - alpha, 1.0)
+        res = 0.5 * m.log(lam / (2.0 * np.pi)) - 1.5 * m.log(y)
+        res = res - 0.5 * lam / y * ((y - mu) / mu) ** 2
+        res = bound(res, value > alpha)
+        msg = "mu > 0, lam > 0, alpha >= 0"
+        return check_parameters(res, mu > 0, lam > 0, alpha >= 0, msg=msg)
+
+    @staticmethod
+    def logcdf(value: Any, mu: Any, lam: Any, alpha: Any) -> TensorVariable:
+        # F = Phi(a) + exp(2 lam / mu) Phi(b) (Chhikara & Folks 1989); its
+        # complement Phi(-a) - exp(2 lam / mu) Phi(b) gives the upper tail.
+        y = m.where(value > alpha, value - alpha, mu)
+        a, b = Wald._ab(y, mu, lam)
+        second = 2.0 * lam / mu + m.log_ndtr(b)
+        log_sf = logdiffexp(m.log_ndtr(-a), m.minimum(second, m.log_ndtr(-a)))
+        lower = m.logaddexp(m.log_ndtr(a), second)
+        res = m.where(log_sf < np.log(0.5), m.log1mexp(log_sf), lower)
+        res = bound(m.where(m.isinf(value), 0.0, res), value > alpha)
+        msg = "mu > 0, lam > 0, alpha >= 0"
+        return check_parameters(res, mu > 0, lam > 0, alpha >= 0, msg=msg)
+
+
+class HalfStudentT(Continuous):
+    r"""The half Student t distribution on :math:`[0, \infty)` (``lam`` the
+    precision, as an alternative to ``sigma``).
+
+    .. math:: \log p(x) = \log 2 + \log \operatorname{StudentT}(x; \nu, 0, \sigma), \quad x \ge 0
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.HalfStudentT.dist(nu=3.0, sigma=2.0), 1.0).eval()), 8)
+        -1.16097426
+    """
+
+    rv_op = HalfStudentTRV
+    print_name: ClassVar[tuple[str, str]] = ("HalfStudentT", r"\operatorname{HalfStudentT}")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(cls, nu: Any = 1.0, sigma: Any = None, *, lam: Any = None) -> list[Any]:
+        return [nu, sigma_from("HalfStudentT", sigma, lam, "lam")]
+
+    @staticmethod
+    def support_point(nu: Any, sigma: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return sigma
+
+    @staticmethod
+    def logp(value: Any, nu: Any, sigma: Any) -> TensorVariable:
+        res = bound(np.log(2.0) + studentt_logpdf(value / sigma, nu, sigma), value >= 0)
+        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
+
+    @staticmethod
+    def logcdf(value: Any, nu: Any, sigma: Any) -> TensorVariable:
+        # F = 1 - 2 P(T < -z) = I_t(1/2, nu/2) with t = z^2 / (nu + z^2): the
+        # direct form near 0, the complement in the upper tail.
+        z = m.maximum(value, 0.0) / sigma
+        t = z * z / (nu + z * z)
+        direct = m.log(m.betainc(0.5, 0.5 * nu, t))
+        res = m.where(t < 0.5, direct, m.log1mexp(np.log(2.0) + studentt_log_tail(z, nu)))
+        res = bound(res, value > 0)
+        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
+
+
+class HalfCauchy(Continuous):
+    r"""The half-Cauchy distribution on :math:`[0, \infty)`, scale ``beta``.
+
+    .. math:: \log p(x) = \log 2 - \log\pi - \log\beta - \log(1 + x^2/\beta^2), \quad x \ge 0
+
+    Example:
+        >>> import ppgraph as pg
+        >>> round(float(pg.logp(pg.HalfCauchy.dist(beta=2.0), 1.0).eval()), 8)
+        -1.36787344
+    """
+
+    rv_op = HalfCauchyRV
+    print_name: ClassVar[tuple[str, str]] = ("C**+", r"\operatorname{C^{+}}")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(cls, beta: Any) -> list[Any]:
+        return [0.0, beta]
+
+    @staticmethod
+    def support_point(loc: Any, beta: Any) -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return loc + beta
+
+    @staticmethod
+    def logp(value: Any, loc: Any, beta: Any) -> TensorVariable:
+        z = (value - loc) / beta
+        res = bound(np.log(2.0 / np.pi) - m.log(beta) - m.log1p(z * z), value >= loc)
+        return check_parameters(res, beta > 0, msg="beta > 0")
+
+    @staticmethod
+    def logcdf(value: Any, loc: Any, beta: Any) -> TensorVariable:
+        # F = (2 / pi) arctan z = 1 - (2 / pi) arctan(1 / z).
+        z = m.maximum(value - loc, 0.0) / beta
+        upper = m.log1p(-2.0 / np.pi * m.arctan2(1.0, z))
+        res = m.where(z < 1.0, np.log(2.0 / np.pi) + m.log(m.arctan(z)), upper)
+        return check_parameters(bound(res, value >= loc), beta > 0, msg="beta > 0")
+
+    @staticmethod
+    def icdf(q: Any, loc: Any, beta: Any) -> TensorVariable:
+        z = m.where(q < 0.5, m.tan(0.5 * np.pi * q), 1.0 / m.tan(0.5 * np.pi * (1.0 - q)))
+        return check_parameters(icdf_bound(loc + beta * z, q), beta > 0, msg="beta > 0")
+
+
+__all__ = [
+    "ChiSquared",
+    "Exponential",
+    "Gamma",
+    "HalfCauchy",
+    "HalfStudentT",
+    "InverseGamma",
+    "Pareto",
+    "Wald",
+    "Weibull",
+]

@@ -1,0 +1,485 @@
+"""One table: each continuous distribution beside its ``scipy.stats`` twin.
+
+A ``Twin`` holds the ppgraph class, a function from PyMC-style parameters to a
+frozen ``scipy.stats`` distribution (or, where SciPy has none, a ``Formula``
+written from the reference in its comment), hand-picked parameter sets (the
+first one is drawn from), a sampler of random parameter sets, and one invalid
+parameter with the Check message it must raise. ``points`` and ``quantiles``
+turn a twin into the flat arrays the tests feed one compiled function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import scipy.special as sp
+from scipy import integrate, stats
+
+import ppgraph as pg
+
+Params = dict[str, float]
+Rng = np.random.Generator
+
+
+class Formula:
+    """A distribution SciPy lacks, from its closed forms: ``logpdf``, ``logcdf``
+    and ``ppf`` on NumPy arrays; ``cdf``, ``mean`` and ``var`` follow."""
+
+    lower, upper = -np.inf, np.inf
+
+    def logpdf(self, x: Any) -> Any:
+        raise NotImplementedError
+
+    def logcdf(self, x: Any) -> Any:
+        raise NotImplementedError
+
+    def ppf(self, q: Any) -> Any:
+        raise NotImplementedError
+
+    def support(self) -> tuple[float, float]:
+        return self.lower, self.upper
+
+    def cdf(self, x: Any) -> Any:
+        return np.exp(self.logcdf(x))
+
+    def _moment(self, k: int) -> float:
+        f = lambda x: x**k * np.exp(self.logpdf(x))  # noqa: E731
+        return float(integrate.quad(f, self.lower, self.upper, limit=200)[0])
+
+    def mean(self) -> float:
+        return self._moment(1)
+
+    def var(self) -> float:
+        return self._moment(2) - self.mean() ** 2
+
+    def stats(self, moments: str) -> float:
+        return np.nan  # kurtosis unknown: the variance test is skipped
+
+
+def _inside(x: Any, lo: float, hi: float, fn: Callable[[Any], Any], out: float) -> Any:
+    x = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        res = fn(np.clip(x, lo, hi))
+    return np.where((x >= lo) & (x <= hi), res, np.where(x > hi, out, -np.inf))
+
+
+@dataclasses.dataclass
+class Kumaraswamy(Formula):
+    # Jones (2009), "Kumaraswamy's distribution", Stat. Methodology 6: pdf
+    # a b x^(a-1) (1 - x^a)^(b-1), cdf 1 - (1 - x^a)^b, on [0, 1].
+    a: float
+    b: float
+    lower, upper = 0.0, 1.0
+
+    def logpdf(self, x: Any) -> Any:
+        a, b = self.a, self.b
+        # log(1 - x^a) as log(-expm1(a log x)): x^a rounds to 1 near x = 1.
+        f = lambda x: np.log(a * b) + sp.xlogy(a - 1, x) + (b - 1) * self._log1m_xa(x)  # noqa: E731
+        return np.where(np.asarray(x) > 1, -np.inf, _inside(x, 0, 1, f, -np.inf))
+
+    def _log1m_xa(self, x: Any) -> Any:
+        return np.log(-np.expm1(self.a * np.log(x)))
+
+    def logcdf(self, x: Any) -> Any:
+        f = lambda x: np.log(-np.expm1(self.b * self._log1m_xa(x)))  # noqa: E731
+        return _inside(x, 0, 1, f, 0.0)
+
+    def ppf(self, q: Any) -> Any:
+        return (-np.expm1(np.log1p(-np.asarray(q)) / self.b)) ** (1 / self.a)
+
+
+@dataclasses.dataclass
+class LogitNormal(Formula):
+    # logit(x) ~ N(mu, sigma): the normal density times the Jacobian 1 / (x (1 - x)).
+    mu: float
+    sigma: float
+    lower, upper = 0.0, 1.0
+
+    def logpdf(self, x: Any) -> Any:
+        n = stats.norm(self.mu, self.sigma)
+        f = lambda x: n.logpdf(sp.logit(x)) - np.log(x) - np.log1p(-x)  # noqa: E731
+        x = np.asarray(x, dtype=float)
+        return np.where((x <= 0) | (x >= 1), -np.inf, _inside(x, 0, 1, f, -np.inf))
+
+    def logcdf(self, x: Any) -> Any:
+        f = lambda x: stats.norm(self.mu, self.sigma).logcdf(sp.logit(x))  # noqa: E731
+        return _inside(x, 0, 1, f, 0.0)
+
+    def ppf(self, q: Any) -> Any:
+        return sp.expit(stats.norm(self.mu, self.sigma).ppf(q))
+
+
+@dataclasses.dataclass
+class HalfStudentT(Formula):
+    # |T| for T ~ StudentT(nu, 0, sigma): twice the density on [0, inf); the cdf
+    # 2 F(z) - 1 = I_{z^2/(nu+z^2)}(1/2, nu/2) (Abramowitz & Stegun 26.7.1), or
+    # 1 - 2 sf(z) in the upper tail.
+    nu: float
+    sigma: float
+    lower = 0.0
+
+    def logpdf(self, x: Any) -> Any:
+        f = lambda x: np.log(2) + stats.t(self.nu, 0, self.sigma).logpdf(x)  # noqa: E731
+        return _inside(x, 0, np.inf, f, -np.inf)
+
+    def logcdf(self, x: Any) -> Any:
+        def f(x: Any) -> Any:
+            z = x / self.sigma
+            t = z * z / (self.nu + z * z)
+            upper = np.log1p(-2 * stats.t(self.nu).sf(z))
+            return np.where(t < 0.5, np.log(sp.betainc(0.5, self.nu / 2, t)), upper)
+
+        return _inside(x, 0, np.inf, f, 0.0)
+
+    def ppf(self, q: Any) -> Any:
+        return self.sigma * stats.t(self.nu).isf((1 - np.asarray(q)) / 2)
+
+
+@dataclasses.dataclass
+class VonMises(Formula):
+    # PyMC's support [-pi, pi] with mean mu: scipy's centred von Mises density at
+    # the wrapped angle x - mu; the cdf integrates it from -pi (turns counted).
+    mu: float
+    kappa: float
+    lower, upper = -np.pi, np.pi
+
+    def _centred(self, x: Any) -> Any:
+        return np.mod(np.asarray(x) - self.mu + np.pi, 2 * np.pi) - np.pi
+
+    def logpdf(self, x: Any) -> Any:
+        f = lambda x: stats.vonmises(self.kappa).logpdf(self._centred(x))  # noqa: E731
+        return _inside(x, -np.pi, np.pi, f, -np.inf)
+
+    def _turns(self, t: Any) -> Any:
+        # The cdf of the centred density, unwrapped: F0(wrap t) + full turns.
+        f0 = stats.vonmises(self.kappa).cdf(np.mod(t + np.pi, 2 * np.pi) - np.pi)
+        return f0 + np.floor((t + np.pi) / (2 * np.pi))
+
+    def logcdf(self, x: Any) -> Any:
+        x = np.clip(np.asarray(x, dtype=float), -np.pi, np.pi)
+        with np.errstate(divide="ignore"):
+            return np.log(self._turns(x - self.mu) - self._turns(-np.pi - self.mu))
+
+    def ppf(self, q: Any) -> Any:
+        return -np.pi + 2 * np.pi * np.asarray(q)  # points to evaluate at, not quantiles
+
+
+@dataclasses.dataclass
+class Flat(Formula):
+    # The improper uniform: log-density 0; PyMC's logcdf, log(1/2) at finite points.
+    positive: bool = False
+
+    def __post_init__(self) -> None:
+        self.lower = 0.0 if self.positive else -np.inf
+
+    def logpdf(self, x: Any) -> Any:
+        x = np.asarray(x, dtype=float)
+        return np.where(np.isfinite(x) & (x >= self.lower), 0.0, -np.inf)
+
+    def logcdf(self, x: Any) -> Any:
+        x = np.asarray(x, dtype=float)
+        finite = -np.inf if self.positive else np.log(0.5)
+        return np.where(x == np.inf, 0.0, np.where(x == -np.inf, -np.inf, finite))
+
+    def ppf(self, q: Any) -> Any:
+        return np.tan(np.pi * (np.asarray(q) - 0.5)) * 10  # points to evaluate at
+
+
+def _trunc(mu: float, sigma: float, lower: float, upper: float) -> Any:
+    return stats.truncnorm((lower - mu) / sigma, (upper - mu) / sigma, mu, sigma)
+
+
+def _beta_mu(mu: float, sigma: float | None = None, nu: float | None = None) -> Any:
+    kappa = mu * (1 - mu) / sigma**2 - 1 if sigma is not None else nu
+    return stats.beta(mu * kappa, (1 - mu) * kappa)
+
+
+def _wald(mu: float | None = None, lam: float | None = None, phi: float | None = None, alpha=0.0):  # type: ignore[no-untyped-def]
+    # PyMC: mu only means lam = 1; mu, phi means lam = mu phi; lam, phi means mu = lam / phi.
+    lam = (1.0 if phi is None else mu * phi) if lam is None else lam  # type: ignore[operator]
+    mu = lam / phi if mu is None else mu  # type: ignore[operator]
+    return stats.invgauss(mu / lam, loc=alpha, scale=lam)
+
+
+def uniform_in(**ranges: tuple[float, float]) -> Callable[[Rng], Params]:
+    """Random parameter sets: each parameter log-uniform in its range if the
+    range is positive, uniform otherwise."""
+
+    def draw(rng: Rng) -> Params:
+        out = {}
+        for k, (lo, hi) in ranges.items():
+            log = lo > 0
+            u = rng.uniform(np.log(lo) if log else lo, np.log(hi) if log else hi)
+            out[k] = float(np.exp(u) if log else u)
+        return out
+
+    return draw
+
+
+def _ordered(*names: str, lo: float = -5.0, hi: float = 5.0) -> Callable[[Rng], Params]:
+    def draw(rng: Rng) -> Params:
+        return dict(zip(names, map(float, np.sort(rng.uniform(lo, hi, len(names)))), strict=True))
+
+    return draw
+
+
+@dataclasses.dataclass(frozen=True)
+class Twin:
+    name: str
+    dist: Any  # the ppgraph class
+    oracle: Callable[..., Any]  # (**params) -> frozen scipy distribution or Formula
+    params: tuple[Params, ...]  # hand-picked regimes; the first is drawn from
+    random: Callable[[Rng], Params]  # random parameter sets
+    bad: Params  # an out-of-domain parameter (merged into params[0]) ...
+    msg: str  # ... and the Check message it must raise
+    logcdf: bool = True
+    icdf: bool = True
+    draws: bool = True
+    extra: tuple[float, ...] = ()  # more values: far tails, edges
+    no_cdf_grad: tuple[str, ...] = ()  # parameters only betainc sees (JAX has no d/da, d/db)
+    rtol: float = 1e-8  # for logp; logcdf and icdf use cdf_rtol
+    cdf_rtol: float = 1e-8
+    moments: bool = True  # False for heavy tails (no finite mean or variance)
+
+
+T = Twin
+TWINS: list[Twin] = [
+    # The normal family.
+    T("Normal", pg.Normal, lambda mu, sigma: stats.norm(mu, sigma),
+      ({"mu": 0.0, "sigma": 1.0}, {"mu": -3.0, "sigma": 0.01}, {"mu": 1e3, "sigma": 50.0}),
+      uniform_in(mu=(-10, 10), sigma=(0.1, 10)), {"sigma": -1.0}, "sigma > 0",
+      extra=(-40.0, 40.0, -1e3, 1e4)),
+    T("Normal_tau", pg.Normal, lambda mu, tau: stats.norm(mu, tau**-0.5),
+      ({"mu": 1.0, "tau": 4.0},), uniform_in(mu=(-10, 10), tau=(0.01, 100)),
+      {"tau": -1.0}, "tau > 0"),
+    T("HalfNormal", pg.HalfNormal, lambda sigma: stats.halfnorm(scale=sigma),
+      ({"sigma": 1.0}, {"sigma": 0.01}), uniform_in(sigma=(0.1, 10)), {"sigma": 0.0}, "sigma > 0",
+      extra=(1e-300, 30.0)),
+    T("TruncatedNormal", pg.TruncatedNormal, _trunc,
+      ({"mu": 0.0, "sigma": 1.0, "lower": -1.0, "upper": 2.0},
+       {"mu": 0.5, "sigma": 2.0, "lower": 0.0, "upper": np.inf},
+       {"mu": 0.5, "sigma": 2.0, "lower": -np.inf, "upper": 1.0},
+       {"mu": 0.0, "sigma": 1.0, "lower": 5.0, "upper": 8.0},
+       {"mu": 0.0, "sigma": 1.0, "lower": -12.0, "upper": -10.0},
+       {"mu": 1.0, "sigma": 1.0, "lower": -np.inf, "upper": np.inf}),
+      lambda rng: {**uniform_in(mu=(-3, 3), sigma=(0.3, 3))(rng), **_ordered("lower", "upper")(rng)},
+      {"sigma": -1.0}, "sigma > 0, lower < upper"),
+    T("LogNormal", pg.LogNormal, lambda mu, sigma: stats.lognorm(sigma, scale=np.exp(mu)),
+      ({"mu": 0.0, "sigma": 1.0}, {"mu": 2.0, "sigma": 0.1}), uniform_in(mu=(-3, 3), sigma=(0.1, 3)),
+      {"sigma": -2.0}, "sigma > 0", extra=(1e-300, 1e10)),
+    T("LogNormal_tau", pg.LogNormal, lambda mu, tau: stats.lognorm(tau**-0.5, scale=np.exp(mu)),
+      ({"mu": 0.5, "tau": 2.0},), uniform_in(mu=(-3, 3), tau=(0.1, 10)), {"tau": 0.0}, "tau > 0"),
+    T("LogitNormal", pg.LogitNormal, LogitNormal,
+      ({"mu": 0.0, "sigma": 1.0}, {"mu": 2.0, "sigma": 0.3}), uniform_in(mu=(-3, 3), sigma=(0.1, 3)),
+      {"sigma": -1.0}, "sigma > 0", extra=(1e-300, 1e-20)),
+    T("SkewNormal", pg.SkewNormal, lambda alpha, mu, sigma: stats.skewnorm(alpha, mu, sigma),
+      ({"alpha": 3.0, "mu": 1.0, "sigma": 2.0}, {"alpha": -10.0, "mu": 0.0, "sigma": 0.5}),
+      uniform_in(alpha=(-5, 5), mu=(-3, 3), sigma=(0.1, 3)), {"sigma": 0.0}, "sigma > 0",
+      logcdf=False, icdf=False, extra=(-30.0, 30.0)),
+    T("Flat", pg.Flat, lambda: Flat(), ({},), lambda rng: {}, {}, "", icdf=False, draws=False),
+    T("HalfFlat", pg.HalfFlat, lambda: Flat(positive=True), ({},), lambda rng: {}, {}, "",
+      icdf=False, draws=False),
+    # The real line.
+    T("StudentT", pg.StudentT, lambda nu, mu, sigma: stats.t(nu, mu, sigma),
+      ({"nu": 3.0, "mu": 1.0, "sigma": 2.0}, {"nu": 0.5, "mu": 0.0, "sigma": 1.0},
+       {"nu": 1e3, "mu": -2.0, "sigma": 0.1}),
+      uniform_in(nu=(0.5, 50), mu=(-5, 5), sigma=(0.1, 10)), {"nu": 0.0}, "nu > 0, sigma > 0",
+      icdf=False, extra=(-1e6, 1e6), no_cdf_grad=("nu",)),
+    T("StudentT_lam", pg.StudentT, lambda nu, mu, lam: stats.t(nu, mu, lam**-0.5),
+      ({"nu": 5.0, "mu": 0.0, "lam": 4.0},), uniform_in(nu=(1, 50), mu=(-5, 5), lam=(0.1, 10)),
+      {"lam": -1.0}, "lam > 0", icdf=False, no_cdf_grad=("nu",)),
+    T("Cauchy", pg.Cauchy, lambda alpha, beta: stats.cauchy(alpha, beta),
+      ({"alpha": 1.0, "beta": 2.0}, {"alpha": -5.0, "beta": 0.01}),
+      uniform_in(alpha=(-5, 5), beta=(0.1, 10)), {"beta": -1.0}, "beta > 0",
+      extra=(-1e15, 1e15), moments=False),
+    T("Laplace", pg.Laplace, lambda mu, b: stats.laplace(mu, b),
+      ({"mu": 1.0, "b": 2.0}, {"mu": 0.0, "b": 0.05}), uniform_in(mu=(-5, 5), b=(0.1, 10)),
+      {"b": 0.0}, "b > 0", extra=(-1e3, 1e3)),
+    T("AsymmetricLaplace", pg.AsymmetricLaplace,
+      lambda kappa, mu, b: stats.laplace_asymmetric(kappa, mu, 1 / b),
+      ({"kappa": 1.5, "mu": 1.0, "b": 0.5}, {"kappa": 0.3, "mu": -2.0, "b": 3.0}),
+      uniform_in(kappa=(0.2, 5), mu=(-5, 5), b=(0.1, 10)), {"kappa": -1.0}, "b > 0, kappa > 0",
+      extra=(-1e3, 1e3)),
+    T("AsymmetricLaplace_q", pg.AsymmetricLaplace,
+      lambda q, mu, b: stats.laplace_asymmetric(np.sqrt((1 - q) / q), mu, 1 / b),
+      ({"q": 0.3, "mu": 1.0, "b": 0.5},), uniform_in(q=(0.05, 0.95), mu=(-5, 5), b=(0.1, 10)),
+      {"q": 1.5}, "0 < q < 1"),
+    T("Logistic", pg.Logistic, lambda mu, s: stats.logistic(mu, s),
+      ({"mu": 1.0, "s": 2.0}, {"mu": 0.0, "s": 0.1}), uniform_in(mu=(-5, 5), s=(0.1, 10)),
+      {"s": -1.0}, "s > 0", extra=(-1e3, 1e3)),
+    T("Gumbel", pg.Gumbel, lambda mu, beta: stats.gumbel_r(mu, beta),
+      ({"mu": 1.0, "beta": 2.0}, {"mu": -3.0, "beta": 0.1}), uniform_in(mu=(-5, 5), beta=(0.1, 10)),
+      {"beta": 0.0}, "beta > 0", extra=(-5.0, 1e3)),
+    T("Moyal", pg.Moyal, lambda mu, sigma: stats.moyal(mu, sigma),
+      ({"mu": 1.0, "sigma": 2.0}, {"mu": 0.0, "sigma": 0.1}), uniform_in(mu=(-5, 5), sigma=(0.1, 10)),
+      {"sigma": -1.0}, "sigma > 0", extra=(-3.0, 1e3)),
+    T("ExGaussian", pg.ExGaussian, lambda mu, sigma, nu: stats.exponnorm(nu / sigma, mu, sigma),
+      ({"mu": 1.0, "sigma": 2.0, "nu": 3.0}, {"mu": 0.0, "sigma": 1.0, "nu": 0.2}),
+      uniform_in(mu=(-5, 5), sigma=(0.2, 5), nu=(0.2, 5)), {"nu": 0.0}, "sigma > 0, nu > 0",
+      icdf=False, extra=(-20.0, 100.0)),
+    # The positive half-line.
+    T("Gamma", pg.Gamma, lambda alpha, beta: stats.gamma(alpha, scale=1 / beta),
+      ({"alpha": 2.0, "beta": 3.0}, {"alpha": 0.3, "beta": 1.0}, {"alpha": 500.0, "beta": 10.0}),
+      uniform_in(alpha=(0.2, 50), beta=(0.1, 10)), {"alpha": -1.0}, "alpha > 0, beta > 0",
+      icdf=False, extra=(1e-300, 1e3)),
+    T("Gamma_mu_sigma", pg.Gamma, lambda mu, sigma: stats.gamma((mu / sigma) ** 2, scale=sigma**2 / mu),
+      ({"mu": 2.0, "sigma": 0.5},), uniform_in(mu=(0.1, 10), sigma=(0.1, 5)),
+      {"sigma": -0.5}, "mu > 0, sigma > 0", icdf=False),
+    T("InverseGamma", pg.InverseGamma, lambda alpha, beta: stats.invgamma(alpha, scale=beta),
+      ({"alpha": 3.0, "beta": 2.0}, {"alpha": 0.5, "beta": 0.1}),
+      uniform_in(alpha=(0.2, 50), beta=(0.1, 10)), {"beta": -1.0}, "alpha > 0, beta > 0",
+      icdf=False, extra=(1e-3, 1e6)),
+    T("InverseGamma_alpha", pg.InverseGamma, lambda alpha: stats.invgamma(alpha),
+      ({"alpha": 4.0},), uniform_in(alpha=(0.5, 20)), {"alpha": 0.0}, "alpha > 0, beta > 0",
+      icdf=False),
+    T("InverseGamma_mu_sigma", pg.InverseGamma,
+      lambda mu, sigma: stats.invgamma(2 + (mu / sigma) ** 2, scale=mu * (1 + (mu / sigma) ** 2)),
+      ({"mu": 2.0, "sigma": 1.0},), uniform_in(mu=(0.1, 10), sigma=(0.1, 5)),
+      {"mu": -1.0}, "mu > 0, sigma > 0", icdf=False),
+    T("Exponential", pg.Exponential, lambda lam: stats.expon(scale=1 / lam),
+      ({"lam": 2.0}, {"lam": 1e-3}), uniform_in(lam=(0.1, 10)), {"lam": 0.0}, "lam > 0",
+      extra=(1e-300, 700.0)),
+    T("Exponential_scale", pg.Exponential, lambda scale: stats.expon(scale=scale),
+      ({"scale": 3.0},), uniform_in(scale=(0.1, 10)), {"scale": -1.0}, "scale > 0"),
+    T("ChiSquared", pg.ChiSquared, lambda nu: stats.chi2(nu),
+      ({"nu": 3.0}, {"nu": 0.5}, {"nu": 200.0}), uniform_in(nu=(0.5, 50)), {"nu": -3.0}, "nu > 0",
+      icdf=False),
+    T("Weibull", pg.Weibull, lambda alpha, beta: stats.weibull_min(alpha, scale=beta),
+      ({"alpha": 1.5, "beta": 2.0}, {"alpha": 0.5, "beta": 0.3}),
+      uniform_in(alpha=(0.3, 10), beta=(0.1, 10)), {"beta": 0.0}, "alpha > 0, beta > 0",
+      extra=(1e-300, 1e3)),
+    T("Pareto", pg.Pareto, lambda alpha, m: stats.pareto(alpha, scale=m),
+      ({"alpha": 3.0, "m": 2.0}, {"alpha": 0.7, "m": 0.1}), uniform_in(alpha=(0.3, 10), m=(0.1, 10)),
+      {"m": -1.0}, "alpha > 0, m > 0", extra=(1e300,), moments=False),
+    T("Wald", pg.Wald, _wald,
+      ({"mu": 2.0, "lam": 3.0, "alpha": 0.0}, {"mu": 0.5, "lam": 20.0, "alpha": 1.0},
+       {"mu": 10.0, "lam": 0.5, "alpha": 0.0}),
+      uniform_in(mu=(0.2, 10), lam=(0.2, 20), alpha=(0.0, 3)), {"lam": -3.0},
+      "mu > 0, lam > 0, alpha >= 0", icdf=False),
+    T("Wald_mu", pg.Wald, _wald, ({"mu": 1.5},), uniform_in(mu=(0.2, 5)),
+      {"mu": -1.0}, "mu > 0, lam > 0, alpha >= 0", icdf=False),
+    T("Wald_mu_phi", pg.Wald, _wald, ({"mu": 1.5, "phi": 2.0},),
+      uniform_in(mu=(0.2, 5), phi=(0.2, 5)), {"phi": -1.0}, "mu > 0, lam > 0, alpha >= 0",
+      icdf=False),
+    T("Wald_lam_phi", pg.Wald, _wald, ({"lam": 1.5, "phi": 2.0},),
+      uniform_in(lam=(0.2, 5), phi=(0.2, 5)), {"lam": -1.0}, "mu > 0, lam > 0, alpha >= 0",
+      icdf=False),
+    T("HalfStudentT", pg.HalfStudentT, HalfStudentT,
+      ({"nu": 3.0, "sigma": 2.0}, {"nu": 0.7, "sigma": 0.5}),
+      uniform_in(nu=(0.5, 50), sigma=(0.1, 10)), {"nu": -1.0}, "nu > 0, sigma > 0",
+      icdf=False, extra=(1e-300, 1e6), no_cdf_grad=("nu",)),
+    T("HalfStudentT_lam", pg.HalfStudentT, lambda nu, lam: HalfStudentT(nu, lam**-0.5),
+      ({"nu": 4.0, "lam": 0.5},), uniform_in(nu=(0.5, 50), lam=(0.1, 10)),
+      {"lam": -1.0}, "lam > 0", icdf=False, no_cdf_grad=("nu",)),
+    T("HalfCauchy", pg.HalfCauchy, lambda beta: stats.halfcauchy(scale=beta),
+      ({"beta": 2.0}, {"beta": 0.01}), uniform_in(beta=(0.1, 10)), {"beta": -2.0}, "beta > 0",
+      extra=(1e-300, 1e15), moments=False),
+    # Bounded supports.
+    T("Uniform", pg.Uniform, lambda lower, upper: stats.uniform(lower, upper - lower),
+      ({"lower": -1.0, "upper": 3.0}, {"lower": 10.0, "upper": 10.001}), _ordered("lower", "upper"),
+      {"lower": 4.0}, "lower < upper"),
+    T("Beta", pg.Beta, lambda alpha, beta: stats.beta(alpha, beta),
+      ({"alpha": 2.0, "beta": 3.0}, {"alpha": 0.3, "beta": 0.6}, {"alpha": 1.0, "beta": 1.0},
+       {"alpha": 200.0, "beta": 5.0}),
+      uniform_in(alpha=(0.2, 50), beta=(0.2, 50)), {"alpha": -1.0}, "alpha > 0, beta > 0",
+      icdf=False, extra=(1e-300, 1 - 1e-16), no_cdf_grad=("alpha", "beta")),
+    T("Beta_mu_sigma", pg.Beta, lambda mu, sigma: _beta_mu(mu, sigma=sigma),
+      ({"mu": 0.3, "sigma": 0.2},), uniform_in(mu=(0.1, 0.9), sigma=(0.01, 0.05)),
+      {"sigma": 0.5}, "0 < sigma**2 < mu * (1 - mu)", icdf=False, no_cdf_grad=("mu", "sigma")),
+    T("Beta_mu_nu", pg.Beta, lambda mu, nu: _beta_mu(mu, nu=nu),
+      ({"mu": 0.3, "nu": 5.0},), uniform_in(mu=(0.1, 0.9), nu=(0.5, 50)),
+      {"mu": 1.5}, "0 < mu < 1, nu > 0", icdf=False, no_cdf_grad=("mu", "nu")),
+    T("Kumaraswamy", pg.Kumaraswamy, Kumaraswamy,
+      ({"a": 2.0, "b": 3.0}, {"a": 0.5, "b": 0.3}), uniform_in(a=(0.2, 10), b=(0.2, 10)),
+      {"a": -1.0}, "a > 0, b > 0", extra=(1e-300, 1 - 1e-16)),
+    T("Triangular", pg.Triangular,
+      lambda lower, upper, c: stats.triang((c - lower) / (upper - lower), lower, upper - lower),
+      ({"lower": 0.0, "upper": 4.0, "c": 1.3}, {"lower": -1.0, "upper": 1.0, "c": 1.0},
+       {"lower": -1.0, "upper": 1.0, "c": -1.0}),
+      lambda rng: dict(zip(("lower", "c", "upper"), np.sort(rng.uniform(-5, 5, 3)).tolist(), strict=True)),
+      {"c": 5.0}, "lower <= c <= upper, lower < upper"),
+    T("VonMises", pg.VonMises, VonMises,
+      ({"mu": 0.5, "kappa": 2.0}, {"mu": -2.0, "kappa": 1e-3}, {"mu": 0.0, "kappa": 500.0}),
+      uniform_in(mu=(-3, 3), kappa=(0.1, 50)), {"kappa": -1.0}, "kappa > 0",
+      icdf=False, logcdf=False),
+]  # fmt: skip
+
+TAIL_Q = (1e-10, 1e-4, 0.02, 0.2, 0.45, 0.6, 0.8, 0.98, 1 - 1e-4, 1 - 1e-10)
+ICDF_Q = (0.0, 1e-12, 1e-6, 0.01, 0.25, 0.5, 0.75, 0.99, 1 - 1e-6, 1.0, -0.5, 1.5)
+N_RANDOM = 3
+
+
+def parameter_sets(twin: Twin) -> list[Params]:
+    """The hand-picked regimes and a few random sets (a fixed seed per twin)."""
+    rng = np.random.default_rng(sum(map(ord, twin.name)))
+    return [*twin.params, *(twin.random(rng) for _ in range(N_RANDOM))]
+
+
+def _support_points(dist: Any) -> list[float]:
+    lo, hi = (float(b) for b in dist.support())
+    pts = [-np.inf, np.inf]
+    for b, step in ((lo, -1.0), (hi, 1.0)):
+        if np.isfinite(b):
+            # Just beside the edge (not much closer: scipy's (x - loc) / scale loses the digits).
+            near = 1e-6 * max(1.0, abs(b))
+            pts += [b, b + step, b + near, b - near]
+    return pts
+
+
+def points(twin: Twin) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """Flat arrays (parameters, values, interior, inside): for each parameter set,
+    quantiles from the far tails in, a few random interior points, the support's
+    edges and just beyond, infinities, NaN and the twin's extra values.
+    ``interior`` marks the points where finite differences make sense, ``inside``
+    those in the support."""
+    rng = np.random.default_rng(1 + sum(map(ord, twin.name)))
+    rows: list[Params] = []
+    values: list[float] = []
+    interior: list[bool] = []
+    inside: list[bool] = []
+    for p in parameter_sets(twin):
+        dist = twin.oracle(**p)
+        inner = [*dist.ppf(np.array(TAIL_Q[2:-2])), *dist.ppf(rng.uniform(0.05, 0.95, 3))]
+        outer = [*dist.ppf(np.array([*TAIL_Q[:2], *TAIL_Q[-2:]])), *_support_points(dist)]
+        outer += [*twin.extra, np.nan]
+        lo, hi = dist.support()
+        for v, ok in [*((v, True) for v in inner), *((v, False) for v in outer)]:
+            rows.append(p)
+            values.append(float(v))
+            interior.append(ok)
+            inside.append(bool(lo <= v <= hi))
+    return _columns(rows), np.array(values), np.array(interior), np.array(inside)
+
+
+def quantiles(twin: Twin) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Flat arrays (parameters, probabilities) for the icdf: the ends, the far
+    tails, the middle, random points and probabilities outside [0, 1]."""
+    rng = np.random.default_rng(2 + sum(map(ord, twin.name)))
+    rows: list[Params] = []
+    qs: list[float] = []
+    for p in parameter_sets(twin):
+        for q in [*ICDF_Q, *rng.uniform(0, 1, 3)]:
+            rows.append(p)
+            qs.append(float(q))
+    return _columns(rows), np.array(qs)
+
+
+def _columns(rows: list[Params]) -> dict[str, np.ndarray]:
+    return {k: np.array([r[k] for r in rows], dtype=float) for k in rows[0]}
+
+
+def oracle(twin: Twin, method: str, params: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+    """``method`` ("logpdf", "logcdf", "ppf") of the twin elementwise over flat arrays."""
+    out = np.empty(len(x))
+    keys = list(params)
+    combos: dict[tuple[float, ...], list[int]] = {}
+    for i in range(len(x)):
+        combos.setdefault(tuple(params[k][i] for k in keys), []).append(i)
+    with np.errstate(all="ignore"):
+        for combo, idx in combos.items():
+            dist = twin.oracle(**dict(zip(keys, combo, strict=True)))
+            out[idx] = getattr(dist, method)(x[idx])
+    return out

@@ -1,0 +1,146 @@
+"""The continuous distributions against their twins in ``scipy_table``: logp,
+logcdf and icdf at many points through one compiled function per twin (with
+``pg.function`` and with ``jax.jit`` of its pure function), and the gradients
+of logp and logcdf against central differences of the twin."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import ppgraph as pg
+import ppgraph.tensor as pt
+from tests.distributions.scipy_table import TWINS, Twin, oracle, points, quantiles
+
+ATOL = 1e-13  # beside rtol, for values that cross 0
+BY_NAME = {t.name: t for t in TWINS}
+
+
+class Built:
+    """One compiled function of (values, parameters, probabilities, parameters)
+    giving logp, logcdf and icdf of one twin, and its data."""
+
+    def __init__(self, twin: Twin) -> None:
+        self.params, self.values, self.interior, self.inside = points(twin)
+        self.qparams, self.qs = quantiles(twin)
+        names = list(self.params)
+        p_in = [pt.vector(k) for k in names]
+        q_in = [pt.vector(f"{k}_q") for k in names]
+        v, q = pt.vector("value"), pt.vector("q")
+        rv = twin.dist.dist(**dict(zip(names, p_in, strict=True)))
+        self.outputs = ["logp"] + ["logcdf"] * twin.logcdf
+        outs = [pg.logp(rv, v)] + [pg.logcdf(rv, v)] * twin.logcdf
+        self.inputs = [v, *p_in]
+        self.args = [self.values, *self.params.values()]
+        if twin.icdf:
+            rv_q = twin.dist.dist(**dict(zip(names, q_in, strict=True)))
+            outs.append(pg.icdf(rv_q, q))
+            self.outputs.append("icdf")
+            self.inputs += [q, *q_in]
+            self.args += [self.qs, *self.qparams.values()]
+        self.outs = outs
+        self.f = pg.function(self.inputs, outs)
+
+    def expected(self, twin: Twin, what: str) -> np.ndarray:
+        if what == "icdf":
+            return oracle(twin, "ppf", self.qparams, self.qs)
+        want = oracle(twin, "logpdf" if what == "logp" else "logcdf", self.params, self.values)
+        # scipy gives NaN at some infinite or NaN values; ppgraph's convention:
+        # logp is -inf there, logcdf -inf at -inf and 0 at +inf.
+        x = self.values
+        if what == "logp":
+            want[~np.isfinite(x)] = -np.inf
+        else:
+            want[x == -np.inf], want[x == np.inf] = -np.inf, 0.0
+        return want
+
+
+def _row(b: Built, what: str, i: int) -> dict[str, float]:
+    params = b.qparams if what == "icdf" else b.params
+    return {k: float(v[i]) for k, v in params.items()}
+
+
+@functools.cache
+def built(name: str) -> Built:
+    return Built(BY_NAME[name])
+
+
+def assert_matches(twin: Twin, b: Built, results: list[Any], how: str) -> None:
+    for what, got in zip(b.outputs, results, strict=True):
+        got = np.asarray(got)
+        want = b.expected(twin, what)
+        rtol = twin.rtol if what == "logp" else twin.cdf_rtol
+        keep = ~np.isnan(b.values) if what == "logcdf" else np.ones(len(want), bool)
+        x = b.qs if what == "icdf" else b.values
+        close = np.isclose(got, want, rtol=rtol, atol=ATOL, equal_nan=True) | ~keep
+        if what != "icdf":
+            # scipy takes the log of a density or cdf that underflowed to 0 far in
+            # a tail: it only says the log is below log(tiny) there.
+            close |= (want == -np.inf) & (got < np.log(np.finfo(float).tiny)) & b.inside
+        bad = [(x[i], got[i], want[i], _row(b, what, i)) for i in np.flatnonzero(~close)]
+        assert not bad, f"{twin.name} {what} ({how}): (x, got, want, params) {bad[:6]}"
+        if what != "icdf":
+            assert not np.isnan(got[~np.isnan(b.values)]).any(), f"{twin.name} {what}: NaN"
+
+
+@pytest.mark.parametrize("name", list(BY_NAME))
+def test_matches_scipy(name: str) -> None:
+    twin, b = BY_NAME[name], built(name)
+    assert_matches(twin, b, b.f(*b.args), "pg.function")
+
+
+def _central_difference(twin: Twin, what: str, b: Built, wrt: str) -> np.ndarray:
+    """d what / d wrt at every point, from the twin, with a relative step."""
+    method = "logpdf" if what == "logp" else "logcdf"
+    x = b.values if wrt == "value" else b.params[wrt]
+    h = 1e-6 * np.maximum(1.0, np.abs(x))
+    h = np.where(np.isfinite(h), h, 0.0)
+
+    def at(shift: np.ndarray) -> np.ndarray:
+        if wrt == "value":
+            return oracle(twin, method, b.params, b.values + shift)
+        return oracle(twin, method, {**b.params, wrt: b.params[wrt] + shift}, b.values)
+
+    with np.errstate(all="ignore"):
+        return (at(h) - at(-h)) / (2 * h)
+
+
+@pytest.mark.parametrize("name", list(BY_NAME))
+def test_jit_and_gradients(name: str) -> None:
+    """``jax.jit`` of the pure function gives the same values; ``jax.grad`` of
+    logp and logcdf w.r.t. the value and each parameter matches central
+    differences of the twin at the interior points."""
+    twin, b = BY_NAME[name], built(name)
+    names = ["value", *b.params]
+    weight = np.random.default_rng(0).uniform(0.5, 1.5, len(b.values))
+    diff = {"logp": names, "logcdf": [n for n in names if n not in twin.no_cdf_grad]}
+    diff = {k: v for k, v in diff.items() if k in b.outputs}
+
+    def grads(*args: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for what, wrt in diff.items():
+            i = b.outputs.index(what)
+            loss = lambda *a, i=i: jnp.sum(weight * b.f.jax_fn(*a)[i])  # noqa: E731
+            argnums = tuple(names.index(n) for n in wrt)
+            out[what] = dict(zip(wrt, jax.grad(loss, argnums=argnums)(*args), strict=True))
+        return out
+
+    with jax.enable_x64(True):
+        args = [jnp.asarray(a) for a in b.args]
+        values, g = jax.jit(lambda *a: (b.f.jax_fn(*a), grads(*a)))(*args)
+    assert_matches(twin, b, values, "jax.jit")
+    for what, by_name in g.items():
+        for wrt, got in by_name.items():
+            got = np.asarray(got) / weight
+            want = _central_difference(twin, what, b, wrt)
+            x = b.values if wrt == "value" else b.params[wrt]
+            ok = b.interior & np.isfinite(want) & np.isfinite(x)
+            assert ok.sum() >= 0.5 * b.interior.sum(), f"{wrt}: too few points to compare"
+            scale = np.maximum(1.0, np.abs(want[ok]))
+            err = f"{twin.name}: d {what} / d {wrt} at values {b.values[ok]}"
+            np.testing.assert_allclose(got[ok] / scale, want[ok] / scale, atol=2e-5, err_msg=err)
