@@ -194,7 +194,8 @@ class TruncatedNormal(Continuous):
     @staticmethod
     def _log_mass(mu: Any, sigma: Any, lower: Any, upper: Any) -> TensorVariable:
         a, b = safe_standardize(lower, mu, sigma), safe_standardize(upper, mu, sigma)
-        return log_normal_mass(a, b)
+        diff = upper - lower  # exact for close bounds, unlike b - a
+        return log_normal_mass(a, b, m.where(m.isfinite(diff), diff, 1.0) / sigma)
 
     @staticmethod
     def support_point(mu: Any, sigma: Any, lower: Any, upper: Any) -> Any:
@@ -388,7 +389,7 @@ class Flat(Continuous):
     @staticmethod
     def logcdf(value: Any) -> TensorVariable:
         # As PyMC: half the (infinite) mass lies below any finite point.
-        return m.where(value == np.inf, 0.0, m.where(value == -np.inf, -np.inf, -np.log(2.0)))
+        return m.where(m.eq(value, np.inf), 0.0, m.where(m.eq(value, -np.inf), -np.inf, -np.log(2.0)))
 
 
 class HalfFlat(Continuous):
@@ -421,7 +422,7 @@ class HalfFlat(Continuous):
     @staticmethod
     def logcdf(value: Any) -> TensorVariable:
         # As PyMC: no finite point has any of the (infinite) mass below it.
-        return m.where(value == np.inf, 0.0, -np.inf)
+        return m.where(m.eq(value, np.inf), 0.0, -np.inf)
 
 
 __all__ = [

@@ -166,7 +166,8 @@ class Kumaraswamy(Continuous):
         # log(1 - x^a) = log1mexp(a log x) keeps its precision as x^a nears 1.
         x = m.clip(value, 0.0, 1.0)
         log_1m_xa = m.log1mexp(a * m.log(x))
-        res = m.log(a) + m.log(b) + m.xlogy(a - 1.0, x) + m.where(b == 1, 0.0, (b - 1.0) * log_1m_xa)
+        res = m.log(a) + m.log(b) + m.xlogy(a - 1.0, x)
+        res = res + m.where(m.eq(b, 1.0), 0.0, (b - 1.0) * log_1m_xa)
         res = bound(res, value >= 0, value <= 1)
         return check_parameters(res, a > 0, b > 0, msg="a > 0, b > 0")
 

@@ -300,8 +300,9 @@ class Pareto(Continuous):
 
     @staticmethod
     def logcdf(value: Any, alpha: Any, scale: Any) -> TensorVariable:
+        # log(x / m) as log1p((x - m) / m): exact just above m, where x - m is.
         x = m.maximum(value, scale)
-        res = bound(m.log1mexp(alpha * (m.log(scale) - m.log(x))), value >= scale)
+        res = bound(m.log1mexp(-alpha * m.log1p((x - scale) / scale)), value >= scale)
         return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, m > 0")
 
     @staticmethod

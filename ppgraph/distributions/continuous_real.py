@@ -394,6 +394,7 @@ class ExGaussian(Continuous):
         # F = Phi(z) - exp(-z s + s^2/2) Phi(z - s).
         z = (value - mu) / sigma
         res = logdiffexp(m.log_ndtr(z), ExGaussian._log_exp_term(z, sigma / nu))
+        res = m.where(m.eq(value, -np.inf), -np.inf, res)
         return check_parameters(res, sigma > 0, nu > 0, msg="sigma > 0, nu > 0")
 
 

@@ -25,7 +25,7 @@ from ppgraph.logprob.utils import bound, check_parameters
 from ppgraph.random.composite import BoundedRV, TruncatedRV, unpack_rv
 from ppgraph.random.op import RandomKeySharedVariable, make_rv
 from ppgraph.tensor import math as m
-from ppgraph.tensor.type import TensorVariable
+from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
 LOG_HALF = float(np.log(0.5))
 Checks = list[tuple[Any, list[Any]]]
@@ -136,7 +136,15 @@ def truncated_icdf(op: TruncatedRV, q: Any, *params: Any) -> TensorVariable:
         lo, more = split_checks(_logcdf(op.base_op, _lower_arg(op, lower), *base_params))
         checks += more
         log_q = m.logaddexp(lo, log_q)
-    res, cs = split_checks(_icdf(op.base_op, m.exp(log_q), *base_params))
+    # Rounding may put log q a hair above 0 at q = 1.
+    res, cs = split_checks(_icdf(op.base_op, m.exp(m.minimum(log_q, 0.0)), *base_params))
+    # The ends exactly: rounding in log space would miss the bounds at q = 0, 1.
+    for edge, bound_ in ((0.0, lower), (1.0, upper)):
+        if bound_ is None:
+            at = as_tensor_variable(edge, dtype=q.dtype)
+            bound_, more = split_checks(_icdf(op.base_op, at, *base_params))
+            cs += more
+        res = m.where(m.eq(q, edge), bound_, res)
     res = m.where(m.and_(q >= 0, q <= 1), res, np.nan)
     return wrap_checks(check_order(res, lower, upper), checks + cs)
 

@@ -66,9 +66,11 @@ def logdiffexp(a: Any, b: Any) -> TensorVariable:
     return a + log1mexp(b - a)
 
 
-def log_normal_mass(a: Any, b: Any) -> TensorVariable:
+def log_normal_mass(a: Any, b: Any, width: Any = None) -> TensorVariable:
     """``log(Phi(b) - Phi(a))`` for standardized ``a <= b`` (either may be infinite),
-    from whichever tail keeps the difference precise.
+    from whichever tail keeps the difference precise. ``width`` is ``b - a`` if the
+    caller has it more precisely (``(x - lower) / sigma`` rather than the difference
+    of two standardized values); it must be finite.
 
     Example:
         >>> from ppgraph.logprob.utils import log_normal_mass
@@ -81,9 +83,9 @@ def log_normal_mass(a: Any, b: Any) -> TensorVariable:
     # A narrow interval cancels in the difference; the midpoint rule
     # (b - a) phi(c) (1 + (b - a)^2 (c^2 - 1) / 24), c = (a + b) / 2, is exact to
     # O(((b - a) c)^4) there.
-    d = b - a
+    d = b - a if width is None else width
     c = 0.5 * (a + b)
-    narrow_ok = and_(isfinite(d), d * maximum(abs_(c), 1.0) < 1e-3)
+    narrow_ok = and_(isfinite(c), d * maximum(abs_(c), 1.0) < 1e-3)
     d_s, c_s = where(narrow_ok, d, 1e-4), where(narrow_ok, c, 0.0)
     correction = log1p(d_s * d_s * (c_s * c_s - 1.0) / 24.0)
     narrow = log(d_s) - 0.5 * c_s * c_s - 0.5 * np.log(2.0 * np.pi) + correction

@@ -109,7 +109,7 @@ class DebugMethods(InitialPointMethods):
             shown = ", ".join(f"{n} = {_fmt(v)}" for n, v in zip(names, got, strict=False))
             lines.append(f"  parameters: {shown}")
             if not checks and bad == "-inf":
-                value = self.compile_fn(self.replacements()[var])(
+                value = self.compile_fn(var)(
                     dict(zip([str(v.name) for v in self.value_vars], values, strict=True))
                 )
                 lines.append(f"  the value {_fmt(value)} is outside the support")

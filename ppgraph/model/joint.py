@@ -66,13 +66,16 @@ class LogpMethods(ModelState):
         return dict(self._cached("replacements", build))
 
     def _select(self, vars: Any) -> list[TensorVariable]:
-        """Random variables from RVs, value variables or names (all for None)."""
+        """Random variables from RVs, value variables or their names (all for None)."""
         if vars is None:
             return self._rvs_in_order
         items = list(vars) if isinstance(vars, list | tuple) else [vars]
+        by_value_name = {str(v.name): v for v in self.value_vars}
         out = []
         for item in items:
-            var = self[item] if isinstance(item, str) else item
+            var = item
+            if isinstance(item, str):
+                var = by_value_name[item] if item in by_value_name else self[item]
             var = self.values_to_rvs.get(var, var) if isinstance(var, TensorVariable) else var
             if not isinstance(var, TensorVariable) or var not in self.rvs_to_values:
                 raise ValueError(

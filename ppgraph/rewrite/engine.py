@@ -71,8 +71,20 @@ class Rule:
 
     @functools.cached_property
     def match(self) -> Matcher:
-        """The compiled pattern (see ``compile_pattern``)."""
-        return compile_pattern(self.pattern)
+        """The compiled pattern, in each of its commuted forms, as one matcher."""
+        forms = [compile_pattern(p) for p in commuted(self.pattern)]
+        if len(forms) == 1:
+            return forms[0]
+
+        def any_form(var: Variable, b: Bindings, blocked: Collection[Variable]) -> bool:
+            for m in forms:
+                trial = dict(b)
+                if m(var, trial, blocked):
+                    b.update(trial)
+                    return True
+            return False
+
+        return any_form
 
 
 def op_key(op: Op) -> str:
@@ -110,14 +122,15 @@ def _equals(value: np.ndarray, number: float) -> bool:
 
 def compile_pattern(pattern: Pattern) -> Matcher:
     """A function ``(var, bindings, blocked) -> bool`` matching ``pattern`` at
-    ``var`` and filling ``bindings`` (left partly filled when it fails).
+    ``var`` as written (``commuted`` gives the swapped forms) and filling
+    ``bindings`` (left partly filled when it fails).
 
     Example:
         >>> import ppgraph.tensor as pt
         >>> from ppgraph.rewrite.engine import compile_pattern
         >>> x = pt.scalar("x")
         >>> b = {}
-        >>> compile_pattern(("mul", "a", 1))(1.0 * x, b, ()), b
+        >>> compile_pattern(("mul", "a", 1))(x * 1.0, b, ()), b
         (True, {'a': x})
     """
     if isinstance(pattern, str):
@@ -143,7 +156,6 @@ def compile_pattern(pattern: Pattern) -> Matcher:
     any_inputs = subs == (Ellipsis,)
     subs_m = [] if any_inputs else [compile_pattern(p) for p in subs]
     n = len(subs_m)
-    commutative = n == 2 and key in SCALAR_OPS and SCALAR_OPS[key].commutative
 
     def node(var: Variable, b: Bindings, blocked: Collection[Variable]) -> bool:
         owner = var.owner
@@ -156,19 +168,31 @@ def compile_pattern(pattern: Pattern) -> Matcher:
         ins = owner.inputs
         if len(ins) != n:
             return False
-        if commutative and isinstance(owner.op, Elemwise):
-            saved = dict(b)
-            if subs_m[0](ins[0], b, blocked) and subs_m[1](ins[1], b, blocked):
-                return True
-            b.clear()
-            b.update(saved)
-            return subs_m[0](ins[1], b, blocked) and subs_m[1](ins[0], b, blocked)
         for m, v in zip(subs_m, ins, strict=True):
             if not m(v, b, blocked):
                 return False
         return True
 
     return node
+
+
+def commuted(pattern: Pattern) -> list[Pattern]:
+    """``pattern`` and every form of it with the operands of commutative rows swapped.
+
+    Example:
+        >>> from ppgraph.rewrite.engine import commuted
+        >>> commuted(("mul", "b", ("true_div", "a", "b")))
+        [('mul', 'b', ('true_div', 'a', 'b')), ('mul', ('true_div', 'a', 'b'), 'b')]
+    """
+    if not isinstance(pattern, tuple) or pattern[1:] == (Ellipsis,):
+        return [pattern]
+    forms: list[tuple[Any, ...]] = [(pattern[0],)]
+    for sub in pattern[1:]:
+        forms = [(*f, s) for f in forms for s in commuted(sub)]
+    info = SCALAR_OPS.get(pattern[0])
+    if info is not None and info.commutative and len(pattern) == 3:
+        forms += [(f[0], f[2], f[1]) for f in forms]
+    return list(dict.fromkeys(forms))
 
 
 def _build(rep: Replacement, b: Bindings) -> Variable | None:
@@ -414,6 +438,7 @@ __all__ = [
     "Rewriter",
     "TensorVariable",
     "collect",
+    "commuted",
     "compile_pattern",
     "constant_value",
     "fits",

@@ -159,8 +159,8 @@ class Solve(Op):
         dtype = _common_float(a, b)
         sa, sb = a.type.shape, b.type.shape
         _size(sa[-1], sb[0] if b.ndim == 1 else sb[-2], "solve", sa, sb)
-        if b.ndim == 1:
-            shape: tuple[int | None, ...] = (sa[-1],)
+        if b.ndim == 1:  # a vector right-hand side, solved for each matrix of a batch
+            shape: tuple[int | None, ...] = (*sa[:-2], sa[-1])
         else:
             shape = (*broadcast_shapes(sa[:-2], sb[:-2], context="solve"), sa[-1], sb[-1])
         return Apply(self, [cast(a, dtype), cast(b, dtype)], [TensorType(dtype, shape)])

@@ -218,19 +218,32 @@ def var(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Ten
     """
     x = as_tensor_variable(x)
     centered = x - mean(x, axis=axis, keepdims=True)
+    squares = sum(centered * centered, axis=axis, keepdims=keepdims)
+    return squares / _count(x, axis, ddof, squares.dtype)
+
+
+def _count(x: TensorVariable, axis: Axis, ddof: int, dtype: str) -> Any:
+    """The number of elements reduced over ``axis``, less ``ddof``: a Python int
+    when the sizes are static, else a graph of ``dtype`` (so that dividing by it
+    keeps a float32 sum float32)."""
+    from ppgraph.tensor.elemwise import cast
+    from ppgraph.tensor.shape import shape
+
     axes = normalize_axis(axis, x.ndim)
-    n = 1
+    static = 1
+    dynamic: list[Any] = []
     for a in range(x.ndim) if axes is None else axes:
         size = x.type.shape[a]
         if size is None:
-            from ppgraph.tensor.shape import shape
-
-            count: Any = shape(x)[a]
-            break
-        n *= size
-    else:
-        count = n
-    return sum(centered * centered, axis=axis, keepdims=keepdims) / (count - ddof)
+            dynamic.append(shape(x)[a])
+        else:
+            static *= size
+    if not dynamic:
+        return static - ddof
+    count = dynamic[0]
+    for d in dynamic[1:]:
+        count = count * d
+    return cast(count * static - ddof, dtype)
 
 
 def std(x: Any, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> TensorVariable:

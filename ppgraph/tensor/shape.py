@@ -149,7 +149,12 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> TensorVariable:
         TensorType(float64, shape=(3, 2))
     """
     x = as_tensor_variable(x)
-    order = tuple(reversed(range(x.ndim))) if axes is None else tuple(a % x.ndim for a in axes)
+    if axes is None:
+        order: tuple[int, ...] = tuple(reversed(range(x.ndim)))
+    elif len(axes) != x.ndim or any(not -x.ndim <= a < x.ndim for a in axes):
+        raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of {x.ndim} dims")
+    else:
+        order = tuple(a % x.ndim for a in axes)
     if sorted(order) != list(range(x.ndim)):
         raise ValueError(f"transpose: axes {axes} are not a permutation of {x.ndim} dims")
     if order == tuple(range(x.ndim)):
@@ -168,9 +173,9 @@ def expand_dims(x: Any, axis: int | Sequence[int]) -> TensorVariable:
         TensorType(float64, shape=(1, None))
     """
     x = as_tensor_variable(x)
-    axes = [axis] if isinstance(axis, int) else list(axis)
+    axes = [axis] if isinstance(axis, int | np.integer) else list(axis)
     ndim = x.ndim + len(axes)
-    new = {a % ndim for a in axes}
+    new = set(normalize_axis(axes, ndim, "expand_dims: axis") or ())
     it = iter(range(x.ndim))
     order = tuple("x" if d in new else next(it) for d in range(ndim))
     out = DimShuffle(order)(x)
@@ -195,6 +200,12 @@ def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> TensorVariable:
     return out
 
 
+def _axis(axis: int, ndim: int, what: str) -> int:
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{what}: axis {axis} is out of range for {ndim} dims")
+    return axis % ndim
+
+
 @dataclasses.dataclass(frozen=True)
 class Stack(Op):
     """Inputs of one shape stacked along a new ``axis``."""
@@ -215,7 +226,7 @@ class Stack(Op):
         )
         if any(t.type.shape[d] not in (None, base[d]) for t in ts for d in range(ndim)):
             raise ValueError(f"stack: inputs of different shapes {[t.type.shape for t in ts]}")
-        axis = self.axis % (ndim + 1)
+        axis = _axis(self.axis, ndim + 1, "stack")
         shape = (*base[:axis], len(ts), *base[axis:])
         return Apply(self, [cast(t, dtype) for t in ts], [TensorType(dtype, shape)])
 
@@ -246,7 +257,7 @@ class Concatenate(Op):
         ndim = ts[0].ndim
         if any(t.ndim != ndim for t in ts):
             raise ValueError(f"concatenate: inputs of different ranks {[t.type.shape for t in ts]}")
-        axis = self.axis % ndim
+        axis = _axis(self.axis, ndim, "concatenate")
         dtype = str(np.result_type(*[t.dtype for t in ts]))
         shape: list[int | None] = []
         for d in range(ndim):

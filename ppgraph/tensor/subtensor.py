@@ -189,9 +189,14 @@ class IncSubtensor(Op):
         x = as_tensor_variable(x)
         y = cast(as_tensor_variable(y), x.dtype)
         target = index_shape(x.type.shape, self.index, list(idx))
-        broadcast_shapes(target, y.type.shape, context="set_subtensor")
-        if y.ndim > len(target):
-            raise ValueError(f"set_subtensor: value of shape {y.type.shape} does not fit {target}")
+        out = broadcast_shapes(target, y.type.shape, context="set_subtensor")
+        if y.ndim > len(target) or any(
+            t is not None and o != t for t, o in zip(target, out, strict=True)
+        ):
+            raise ValueError(
+                f"set_subtensor: a value of shape {y.type.shape} does not fit "
+                f"x[{format_index(self.index)}] of shape {target}"
+            )
         return Apply(self, [x, y, *idx], [x.type])
 
     def __str__(self) -> str:

@@ -220,22 +220,28 @@ def shared(
 TensorShared = TensorSharedVariable
 
 
+def _not_a_constant(value: Any, why: str = "") -> TypeError:
+    return TypeError(
+        f"cannot make a tensor constant of {type(value).__name__} {value!r}: "
+        f"expected a number, a bool, or an array-like of numbers{why}"
+    )
+
+
 def _to_array(value: Any, dtype: str | None) -> np.ndarray:
-    if dtype is not None:
-        return np.asarray(value, dtype=dtype)
-    if isinstance(value, bool | np.bool_):
+    if dtype is None and isinstance(value, bool | np.bool_):
         return np.asarray(value, dtype=bool)
-    if isinstance(value, int):
-        return np.asarray(value, dtype="int64")
-    if isinstance(value, float):
-        return np.asarray(value, dtype=config.floatX)
-    arr = np.asarray(value)
+    if dtype is None and isinstance(value, int):
+        dtype = "int64"
+    elif dtype is None and isinstance(value, float):
+        dtype = config.floatX
+    try:
+        arr = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as exc:
+        # ragged nested lists, ints beyond int64, strings given a numeric dtype
+        raise _not_a_constant(value, f" ({exc})") from None
     if arr.dtype == object or arr.dtype.kind not in "biufc":
-        raise TypeError(
-            f"cannot make a tensor constant of {type(value).__name__} {value!r}: "
-            "expected a number, a bool, or an array-like of numbers"
-        )
-    if arr.dtype.kind == "f" and not isinstance(value, np.ndarray | np.generic):
+        raise _not_a_constant(value)
+    if dtype is None and arr.dtype.kind == "f" and not isinstance(value, np.ndarray | np.generic):
         # A Python list of floats takes the graph's float dtype, like a Python float.
         arr = arr.astype(config.floatX)
     return arr
@@ -267,14 +273,22 @@ def as_tensor_variable(
         return value
     if isinstance(value, Variable):
         raise TypeError(f"expected a tensor variable, got {value!r} of type {value.type}")
-    if isinstance(value, list | tuple) and any(isinstance(v, Variable) for v in value):
+    if _holds_variable(value):
         from ppgraph.tensor.shape import stack
 
-        return stack([as_tensor_variable(v) for v in value])
+        # Python numbers beside the variables take their dtype, as in ``x32 * 2.0``.
+        return stack(list(value))
     return constant(value, name=name, dtype=dtype)
 
 
 as_tensor = as_tensor_variable
+
+
+def _holds_variable(value: Any) -> bool:
+    """True for a (nested) list or tuple with a variable in it."""
+    return isinstance(value, list | tuple) and any(
+        isinstance(v, Variable) or _holds_variable(v) for v in value
+    )
 
 
 def _new(ndim: int, name: str | None, dtype: str | None, shape: Shape | None) -> TensorVariable:

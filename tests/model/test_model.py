@@ -237,3 +237,28 @@ def test_logp_graphs_are_cached_until_the_model_changes() -> None:
     with m:
         pg.Normal("y", 0.0, 1.0)
     assert m.logp() is not first
+
+
+def test_interval_bounds_that_depend_on_other_variables() -> None:
+    with pg.Model() as m:
+        lo = pg.Normal("lo", 0.0, 1.0)
+        pg.Uniform("x", lo, lo + 2.0, shape=2)
+    assert str(m).splitlines()[1] == " x ~ U(lo, f(lo))"
+    y = np.array([0.0, 1.0])
+    x = 0.5 + 2.0 / (1.0 + np.exp(-y))
+    jac = np.log(2.0) - np.log1p(np.exp(-y)) - np.log1p(np.exp(y))
+    want = st.norm.logpdf(0.5) + st.uniform.logpdf(x, 0.5, 2.0).sum() + jac.sum()
+    np.testing.assert_allclose(m.compile_logp()({"lo": 0.5, "x_interval__": y}), want)
+    point = m.initial_point()
+    assert np.isfinite(m.compile_logp()(point))
+    np.testing.assert_allclose(m.compile_fn(m["x"])(point), [1.0, 1.0])
+
+
+def test_logp_vars_by_name() -> None:
+    with pg.Model() as m:
+        pg.Normal("a", 0.0, 1.0)
+        pg.HalfNormal("s", 1.0)
+    by_value = m.compile_logp(vars=["s_log__"])({"a": 0.0, "s_log__": 0.0})
+    by_rv = m.compile_logp(vars=["s"])({"a": 0.0, "s_log__": 0.0})
+    np.testing.assert_allclose(by_value, st.halfnorm.logpdf(1.0))
+    np.testing.assert_allclose(by_rv, by_value)

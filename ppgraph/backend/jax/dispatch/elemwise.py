@@ -9,7 +9,12 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.special as jss
 
-from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
+from ppgraph.backend.jax.dispatch.basic import (
+    as_dtype,
+    jax_funcify,
+    static_when_concrete,
+    tensor_type,
+)
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, out_dtype
 
@@ -142,6 +147,7 @@ JAX_ELEMWISE: dict[str, Callable[..., Any]] = {
 
 
 @jax_funcify.register(Elemwise)
+@static_when_concrete
 def _elemwise(op: Elemwise, node: Apply) -> Callable[..., Any]:
     fn = JAX_ELEMWISE[op.scalar_op]
     dtype = tensor_type(node.outputs[0]).dtype
@@ -164,11 +170,13 @@ def _elemwise(op: Elemwise, node: Apply) -> Callable[..., Any]:
 
 
 @jax_funcify.register(Cast)
+@static_when_concrete
 def _cast(op: Cast, node: Apply) -> Callable[..., Any]:
     return lambda x: as_dtype(x, op.dtype)
 
 
 @jax_funcify.register(DimShuffle)
+@static_when_concrete
 def _dimshuffle(op: DimShuffle, node: Apply) -> Callable[..., Any]:
     kept = tuple(d for d in op.new_order if d != "x")
     ndim_in = tensor_type(node.inputs[0]).ndim

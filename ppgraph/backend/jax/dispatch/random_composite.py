@@ -98,6 +98,19 @@ def _uniform_log_q(key: Any, shape: tuple[int, ...], dtype: Any, log_lo: Any, lo
     return jnp.logaddexp(log_lo, jnp.log(u) + log_mass)
 
 
+def _ndtri_log(log_q: Any) -> Any:
+    """The standard normal quantile at ``exp(log_q)``, also where ``exp(log_q)``
+    underflows: from the tail asymptote ``log q ~ -z^2/2 - log(-z sqrt(2 pi))``,
+    refined by Newton steps on ``log_ndtr(z) = log q``."""
+    t = -2.0 * jnp.minimum(log_q, -1.0)
+    z = jnp.where(log_q > -700.0, jss.ndtri(jnp.exp(log_q)), -jnp.sqrt(t - jnp.log(2 * jnp.pi * t)))
+    for _ in range(3):
+        log_pdf = -0.5 * z * z - 0.9189385332046727
+        step = (jss.log_ndtr(z) - log_q) * jnp.exp(jss.log_ndtr(z) - log_pdf)
+        z = jnp.where(log_q > -700.0, z, z - step)
+    return z
+
+
 def _truncated_normal(
     key: Any, shape: tuple[int, ...], dtype: Any, lower: Any, upper: Any, mu: Any, sigma: Any
 ) -> Any:
@@ -108,7 +121,7 @@ def _truncated_normal(
     flip = a + b > 0
     lo, hi = jnp.where(flip, -b, a), jnp.where(flip, -a, b)
     log_q = _uniform_log_q(key, shape, dtype, jss.log_ndtr(lo), jss.log_ndtr(hi))
-    z = jnp.clip(jss.ndtri(jnp.exp(log_q)), lo, hi)
+    z = jnp.clip(_ndtri_log(log_q), lo, hi)
     return mu + sigma * jnp.where(flip, -z, z)
 
 

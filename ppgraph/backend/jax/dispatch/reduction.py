@@ -8,7 +8,12 @@ from typing import Any
 import jax.numpy as jnp
 import jax.scipy.special as jss
 
-from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
+from ppgraph.backend.jax.dispatch.basic import (
+    as_dtype,
+    jax_funcify,
+    static_when_concrete,
+    tensor_type,
+)
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.reduction import Reduce
 
@@ -25,6 +30,7 @@ JAX_REDUCE: dict[str, Callable[..., Any]] = {
 
 
 @jax_funcify.register(Reduce)
+@static_when_concrete
 def _reduce(op: Reduce, node: Apply) -> Callable[..., Any]:
     dtype = tensor_type(node.outputs[0]).dtype
     axis = op.axis

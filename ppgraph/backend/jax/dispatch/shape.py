@@ -8,7 +8,12 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
+from ppgraph.backend.jax.dispatch.basic import (
+    as_dtype,
+    jax_funcify,
+    static_when_concrete,
+    tensor_type,
+)
 from ppgraph.graph.basic import Apply
 from ppgraph.tensor.shape import BroadcastTo, Concatenate, Reshape, ShapeOp, Stack
 from ppgraph.tensor.subtensor import IncSubtensor, IndexItem, Subtensor
@@ -32,11 +37,13 @@ def _shape(op: ShapeOp, node: Apply) -> Callable[..., Any]:
 
 
 @jax_funcify.register(Reshape)
+@static_when_concrete
 def _reshape(op: Reshape, node: Apply) -> Callable[..., Any]:
     return lambda x, shp: jnp.reshape(x, static_ints(shp, "reshape"))
 
 
 @jax_funcify.register(BroadcastTo)
+@static_when_concrete
 def _broadcast_to(op: BroadcastTo, node: Apply) -> Callable[..., Any]:
     def broadcast_to(x: Any, *shp: Any) -> Any:
         return jnp.broadcast_to(x, tuple(static_ints(s, "broadcast_to")[0] for s in shp))
@@ -45,18 +52,18 @@ def _broadcast_to(op: BroadcastTo, node: Apply) -> Callable[..., Any]:
 
 
 @jax_funcify.register(Stack)
+@static_when_concrete
 def _stack(op: Stack, node: Apply) -> Callable[..., Any]:
     dtype = tensor_type(node.outputs[0]).dtype
 
     def stack(*xs: Any) -> Any:
-        if all(isinstance(x, np.ndarray) for x in xs):
-            return np.stack(xs, axis=op.axis).astype(dtype)  # keep static shapes static
         return as_dtype(jnp.stack(xs, axis=op.axis), dtype)
 
     return stack
 
 
 @jax_funcify.register(Concatenate)
+@static_when_concrete
 def _concatenate(op: Concatenate, node: Apply) -> Callable[..., Any]:
     return lambda *xs: jnp.concatenate(xs, axis=op.axis)
 
@@ -74,11 +81,18 @@ def build_index(structure: tuple[IndexItem, ...], idx: tuple[Any, ...]) -> tuple
         elif kind == "t":
             out.append(next(it))
         else:
-            out.append(slice(*(next(it) if p == "t" else p for p in item[1:])))
+            parts = (_bound(next(it)) if p == "t" else p for p in item[1:])
+            out.append(slice(*parts))
     return tuple(out)
 
 
+def _bound(value: Any) -> int:
+    # A slice's bounds set the result's size, which XLA must know when compiling.
+    return static_ints(value, "a slice bound")[0]
+
+
 @jax_funcify.register(Subtensor)
+@static_when_concrete
 def _subtensor(op: Subtensor, node: Apply) -> Callable[..., Any]:
     return lambda x, *idx: jnp.asarray(x)[build_index(op.index, idx)]
 
