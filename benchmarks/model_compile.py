@@ -116,7 +116,8 @@ def time_pymc(name: str, kind: str, point: dict[str, Any]) -> float | None:
     return time.perf_counter() - start
 
 
-CASES: dict[str, tuple[Callable[[], pg.Model], Callable[[], Callable[[Any], Any]], dict[str, Any]]] = {
+Case = tuple[Callable[[], pg.Model], Callable[[], Callable[[Any], Any]], dict[str, Any]]
+CASES: dict[str, Case] = {
     "model_2": (pg_model_2, jax_model_2, {"mu": 0.0, "sigma_log__": -1.0, "x": 0.5}),
     "eight_schools": (
         pg_eight_schools,

@@ -165,8 +165,8 @@ def same_graph(a: Variable, b: Variable) -> bool:
 
 def numeric_grad(fn: Oracle, values: Sequence[np.ndarray], wrt: int, eps: float) -> np.ndarray:
     """Central differences of the scalar NumPy function ``fn`` w.r.t. ``values[wrt]``."""
-    base = [np.array(v, dtype="float64") for v in values]
-    x = base[wrt]
+    base = [np.asarray(v) for v in values]
+    x = base[wrt] = np.array(values[wrt], dtype="float64")
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         plus, minus = x.copy(), x.copy()

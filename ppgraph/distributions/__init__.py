@@ -27,6 +27,7 @@ from ppgraph.distributions.discrete_inflated import *  # noqa: F403
 from ppgraph.distributions.distribution import Continuous, Discrete, Distribution
 from ppgraph.distributions.mixture import *  # noqa: F403
 from ppgraph.distributions.multivariate import *  # noqa: F403
+from ppgraph.distributions.multivariate_lkj import *  # noqa: F403
 from ppgraph.distributions.truncated import *  # noqa: F403
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     *discrete_categorical.__all__,
     *discrete_inflated.__all__,
     *multivariate.__all__,
+    *multivariate_lkj.__all__,
     *censored.__all__,
     *mixture.__all__,
     *truncated.__all__,

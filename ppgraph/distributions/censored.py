@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ppgraph.distributions.distribution import Distribution
-from ppgraph.distributions.truncated import bounded_rv, check_order, in_bounds
+from ppgraph.distributions.truncated import bounded_rv, check_order, in_bounds, logsf
 from ppgraph.logprob.basic import _icdf, _logcdf, _logprob, split_checks, wrap_checks
 from ppgraph.logprob.utils import bound
 from ppgraph.random.composite import CensoredRV
@@ -40,9 +40,9 @@ def censored_logp(op: CensoredRV, value: Any, *params: Any) -> TensorVariable:
         res = m.where(m.eq(value, lower), at_lower, res)
     if upper is not None:
         below = upper if op.dtype.startswith("float") else upper - 1
-        cdf, cs = split_checks(_logcdf(base, below, *base_params))
+        sf, cs = split_checks(logsf(base, below, *base_params))
         checks += cs
-        res = m.where(m.eq(value, upper), m.log1mexp(cdf), res)
+        res = m.where(m.eq(value, upper), sf, res)
     ok = in_bounds(lower, upper, value)
     return wrap_checks(check_order(bound(res, *ok), lower, upper), checks)
 

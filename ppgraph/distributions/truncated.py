@@ -15,6 +15,7 @@ upper half, so it stays exact far in either tail.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import numpy as np
@@ -22,8 +23,9 @@ import numpy as np
 from ppgraph.distributions.distribution import Distribution
 from ppgraph.logprob.basic import _icdf, _logcdf, _logprob, split_checks, wrap_checks
 from ppgraph.logprob.utils import bound, check_parameters
+from ppgraph.random.basic import NormalRV
 from ppgraph.random.composite import BoundedRV, TruncatedRV, unpack_rv
-from ppgraph.random.op import RandomKeySharedVariable, make_rv
+from ppgraph.random.op import RandomKeySharedVariable, RandomVariable, make_rv
 from ppgraph.tensor import math as m
 from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
@@ -54,6 +56,26 @@ def bounded_rv(
     return make_rv(op, *bounds, *params, size=size, rng=rng)
 
 
+@functools.singledispatch
+def logsf(op: RandomVariable, value: Any, *params: Any) -> TensorVariable:
+    """``log P(X > value)``: ``log1mexp(logcdf)``, unless the family registers its
+    own here, exact where the cdf rounds to 1 (the normal's beyond ~8 sigma).
+
+    Example:
+        >>> import ppgraph as pg
+        >>> op = pg.Normal.dist(0.0, 1.0).owner.op
+        >>> round(float(logsf(op, 40.0, 0.0, 1.0).eval()), 4)
+        -804.6084
+    """
+    inner, checks = split_checks(_logcdf(op, value, *params))
+    return wrap_checks(m.log1mexp(inner), checks)
+
+
+@logsf.register(NormalRV)
+def _normal_logsf(op: NormalRV, value: Any, mu: Any, sigma: Any) -> TensorVariable:
+    return check_parameters(m.log_ndtr((mu - value) / sigma), sigma > 0, msg="sigma > 0")
+
+
 def _lower_arg(op: BoundedRV, lower: Any) -> Any:
     """Where the base cdf is taken for ``P(X < lower)``: ``lower - 1`` for integers."""
     return lower if op.dtype.startswith("float") else lower - 1
@@ -70,16 +92,20 @@ def log_mass(op: BoundedRV, lower: Any, upper: Any, params: list[Any]) -> tuple[
         checks.extend(cs)
         return out
 
+    def log_sf(x: Any) -> Any:
+        out, cs = split_checks(logsf(base, x, *params))
+        checks.extend(cs)
+        return out
+
     if lower is None:
         return logcdf(upper), checks
-    lo = logcdf(_lower_arg(op, lower))
-    sf_lo = m.log1mexp(lo)
+    sf_lo = log_sf(_lower_arg(op, lower))
     if upper is None:
         return sf_lo, checks
-    hi = logcdf(upper)
+    lo, hi = logcdf(_lower_arg(op, lower)), logcdf(upper)
     # log(F(u) - F(l)) from the cdf side, or log(S(l) - S(u)) from the survival side.
     from_cdf = hi + m.log1mexp(m.minimum(lo - hi, 0.0))
-    from_sf = sf_lo + m.log1mexp(m.minimum(m.log1mexp(hi) - sf_lo, 0.0))
+    from_sf = sf_lo + m.log1mexp(m.minimum(log_sf(upper) - sf_lo, 0.0))
     return m.where(lo > LOG_HALF, from_sf, from_cdf), checks
 
 

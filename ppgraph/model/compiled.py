@@ -8,12 +8,14 @@ sees the values, which checks dtypes and shapes before anything is traced.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ppgraph.compile import Function, function
+from ppgraph.config import config, validate_check_mode
 from ppgraph.errors import InputError
 from ppgraph.graph.basic import Variable
 from ppgraph.graph.traversal import clone_replace
@@ -28,6 +30,12 @@ class PointFunction:
 
     ``fn.function`` is the underlying ``pg.Function``; ``fn.jax_fn`` the pure
     JAX function of a point dict (for ``jax.jit``, ``vmap``, ``grad``).
+
+    With ``lazy_checks`` (log-densities and their derivatives, whose outputs a
+    failing Check makes -inf in "-inf" mode), "raise" mode is served by the
+    "-inf" compilation, which XLA builds faster; only when an output is not
+    finite is the "raise" compilation built and run, to raise the
+    ``ParameterValueError`` if a Check fails (values are the same either way).
 
     Example:
         >>> import ppgraph as pg
@@ -48,12 +56,19 @@ class PointFunction:
         outputs: TensorVariable | Sequence[TensorVariable],
         check_mode: str | None = None,
         describe: Callable[[TensorVariable], str] = repr,
+        lazy_checks: bool = False,
     ) -> None:
         self.inputs = list(inputs)
         self.names = [str(v.name) for v in self.inputs]
         self._keys = set(self.names)
         self._describe = describe
-        self.function: Function = function(self.inputs, outputs, check_mode=check_mode)
+        self._outputs = outputs
+        mode = validate_check_mode(check_mode or config.check_mode)
+        self._lazy = lazy_checks and mode == "raise"
+        self.function: Function = function(
+            self.inputs, outputs, check_mode="-inf" if self._lazy else mode
+        )
+        self._checked: Function | None = None
 
     def __call__(self, point: Mapping[str, Any]) -> Any:
         try:
@@ -63,9 +78,14 @@ class PointFunction:
         if len(point) != len(self.names):
             raise self._bad_point(point)
         try:
-            return self.function(*args)
+            out = self.function(*args)
         except InputError as exc:
             raise self._bad_values(point) or exc from exc
+        if self._lazy and not _finite(out):
+            if self._checked is None:
+                self._checked = function(self.inputs, self._outputs, check_mode="raise")
+            return self._checked(*args)
+        return out
 
     @property
     def jax_fn(self) -> Callable[[Mapping[str, Any]], Any]:
@@ -105,6 +125,14 @@ class PointFunction:
         return f"PointFunction({self.names} -> {self.function.outputs})"
 
 
+def _finite(out: Any) -> bool:
+    if isinstance(out, list):
+        return all(_finite(o) for o in out)
+    if out.ndim == 0:
+        return math.isfinite(out)
+    return bool(np.isfinite(out).all())
+
+
 class CompileMethods(LogpMethods):
     """Compiled log-densities (mixed into ``pg.Model``)."""
 
@@ -132,8 +160,12 @@ class CompileMethods(LogpMethods):
         outs = self.replace_rvs_by_values([outputs] if single else list(outputs))
         return self._point_fn(outs[0] if single else outs, check_mode)
 
-    def _point_fn(self, outputs: Any, check_mode: str | None) -> PointFunction:
-        return PointFunction(self.value_vars, outputs, check_mode, self._describe_value)
+    def _point_fn(
+        self, outputs: Any, check_mode: str | None, lazy_checks: bool = False
+    ) -> PointFunction:
+        return PointFunction(
+            self.value_vars, outputs, check_mode, self._describe_value, lazy_checks
+        )
 
     def compile_logp(
         self,
@@ -155,7 +187,8 @@ class CompileMethods(LogpMethods):
             >>> model_2.compile_logp(sum=False)({"mu": 0, "sigma_log__": -10, "x": 0})
             [array(-1.61208571), array(-11.32440364), array(9.08106147)]
         """
-        return self._point_fn(self.logp(vars=vars, sum=sum, jacobian=jacobian), check_mode)
+        logp = self.logp(vars=vars, sum=sum, jacobian=jacobian)
+        return self._point_fn(logp, check_mode, lazy_checks=True)
 
     def compile_dlogp(
         self, vars: Any = None, jacobian: bool = True, check_mode: str | None = None
@@ -169,7 +202,8 @@ class CompileMethods(LogpMethods):
             >>> m.compile_dlogp()({"x": 0.0})
             array([0.25])
         """
-        return self._point_fn(self.dlogp(vars=vars, jacobian=jacobian), check_mode)
+        dlogp = self.dlogp(vars=vars, jacobian=jacobian)
+        return self._point_fn(dlogp, check_mode, lazy_checks=True)
 
     def compile_d2logp(
         self, vars: Any = None, jacobian: bool = True, check_mode: str | None = None
@@ -183,7 +217,8 @@ class CompileMethods(LogpMethods):
             >>> m.compile_d2logp()({"x": 0.0})
             array([[-0.25]])
         """
-        return self._point_fn(self.d2logp(vars=vars, jacobian=jacobian), check_mode)
+        d2logp = self.d2logp(vars=vars, jacobian=jacobian)
+        return self._point_fn(d2logp, check_mode, lazy_checks=True)
 
     def point_logps(
         self, point: Mapping[str, Any] | None = None, round_vals: int | None = 2

@@ -23,7 +23,7 @@ from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.gradient import grad, hessian
 from ppgraph.tensor.reduction import sum as sum_
-from ppgraph.tensor.type import TensorVariable, constant
+from ppgraph.tensor.type import TensorVariable, as_tensor_variable, constant
 
 
 class LogpMethods(ModelState):
@@ -130,9 +130,10 @@ class LogpMethods(ModelState):
                 return terms
             if not terms:
                 return constant(0.0, dtype=_float_dtype(self))
-            total = sum_(terms[0])
-            for t in terms[1:]:
-                total = total + sum_(t)
+            sums = [t if t.ndim == 0 else sum_(t) for t in map(as_tensor_variable, terms)]
+            total = sums[0]
+            for t in sums[1:]:
+                total = total + t
             return total
 
         out = self._cached(key, build)

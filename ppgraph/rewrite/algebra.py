@@ -8,7 +8,7 @@ NaN or overflows, or a zero of the other sign.
 from __future__ import annotations
 
 from ppgraph.graph.basic import Variable
-from ppgraph.rewrite.engine import Bindings, Rule, collect, constant_value
+from ppgraph.rewrite.pattern import Bindings, Rule, collect, constant_value
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import DimShuffle
 from ppgraph.tensor.type import TensorType
@@ -42,7 +42,7 @@ def _dimshuffle_compose(b: Bindings) -> Variable | None:
     assert inner is not None and isinstance(inner.op, DimShuffle)
     kept = inner.op.new_order
     order = tuple(d if isinstance(d, str) else kept[d] for d in outer.op.new_order)
-    return DimShuffle(order)(inner.inputs[0])  
+    return DimShuffle(order)(inner.inputs[0])
 
 
 ALGEBRA: list[Rule] = collect(

@@ -9,7 +9,7 @@ way its value differs from the original's beyond rounding.
 from __future__ import annotations
 
 from ppgraph.graph.basic import Variable
-from ppgraph.rewrite.engine import Bindings, Rule, collect
+from ppgraph.rewrite.pattern import Bindings, Rule, collect
 from ppgraph.tensor.reduction import Reduce, logsumexp
 
 

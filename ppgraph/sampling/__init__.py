@@ -1,5 +1,32 @@
-"""Drawing from graphs: ``draw`` (and, later, predictive sampling and samplers)."""
+"""Drawing and sampling: ``draw``; the model's log-density as pure JAX functions
+for external samplers (``logdensity`` and its pieces); ``sample`` (NUTS with
+BlackJAX or NumPyro, ArviZ output); predictive sampling; ``find_MAP``."""
 
+from ppgraph.sampling.constrain import constrain
+from ppgraph.sampling.diagnostics import SamplingError, SamplingWarning
 from ppgraph.sampling.draw import draw
+from ppgraph.sampling.initial import initial_positions
+from ppgraph.sampling.logdensity import (
+    LogDensity,
+    logdensity,
+    loglikelihood,
+    logprior,
+    pointwise_loglikelihood,
+    potential_fn,
+)
+from ppgraph.sampling.sample import sample
 
-__all__ = ["draw"]
+__all__ = [
+    "LogDensity",
+    "SamplingError",
+    "SamplingWarning",
+    "constrain",
+    "draw",
+    "initial_positions",
+    "logdensity",
+    "loglikelihood",
+    "logprior",
+    "pointwise_loglikelihood",
+    "potential_fn",
+    "sample",
+]

@@ -9,6 +9,7 @@ Variables drawn together are drawn jointly (a child from its parent's draw).
 from __future__ import annotations
 
 import collections
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -22,7 +23,8 @@ from ppgraph.graph.traversal import graph_inputs
 from ppgraph.random.op import RandomKeyType
 
 _Built = tuple[Callable[..., Any], list[SharedVariable]]
-_cache: collections.OrderedDict[tuple[Any, ...], _Built] = collections.OrderedDict()
+# (outputs, draws) -> (jitted draw, shared inputs, whether it needs 64-bit JAX)
+_cache: collections.OrderedDict[tuple[Any, ...], tuple[Any, ...]] = collections.OrderedDict()
 _lock = threading.Lock()
 
 
@@ -96,27 +98,24 @@ def draw(
         not isinstance(draws, int | np.integer) or isinstance(draws, bool) or draws < 1
     ):
         raise ValueError(f"draws must be a positive int or None, got {draws!r}")
-    keys = [
-        v
-        for v in graph_inputs(outputs)
-        if isinstance(v, SharedVariable) and isinstance(v.type, RandomKeyType)
-    ]
     n = None if draws is None else int(draws)
     cache_key = (tuple(outputs), n)
     with _lock:
         hit = _cache.get(cache_key)
     if hit is None:
-        hit = _build(outputs, keys, n)
+        keys = [
+            v
+            for v in graph_inputs(outputs)
+            if isinstance(v, SharedVariable) and isinstance(v.type, RandomKeyType)
+        ]
+        hit = (*_build(outputs, keys, n), _needs_x64(outputs))
         with _lock:
             _cache[cache_key] = hit
             while len(_cache) > 128:
                 _cache.popitem(last=False)
-    fn, shared = hit
+    fn, shared, x64 = hit
     values = [s.get_value() for s in shared]
-    if _needs_x64(outputs):
-        with jax.enable_x64(True):
-            res = fn(_seed_key(random_seed), values)
-    else:
+    with jax.enable_x64(True) if x64 else contextlib.nullcontext():
         res = fn(_seed_key(random_seed), values)
     out = [np.asarray(r) for r in res]
     return out[0] if single else out

@@ -104,6 +104,12 @@ class LogDensity:
             raise _bad_position(position, self.names) from None
         return self._combine(self._pure(*args, *data))
 
+    def call(self, *args: Any) -> Any:
+        """The function of positional arrays: the position's in ``names`` order,
+        then the data (a stable callable for ``jax.jit``/``vmap`` caches)."""
+        n = len(self.names)
+        return self._combine(self._pure(*args[:n], *args[n:]))
+
     def ravel(self, position: Mapping[str, Any]) -> Any:
         """The position dict as one vector, in ``value_vars`` order (JAX arrays in,
         a JAX array out; NumPy in, NumPy out).
@@ -143,6 +149,12 @@ class LogDensity:
         return f"LogDensity({kind})"
 
 
+def _cached(model: Model, key: tuple[Any, ...], build: Callable[[], LogDensity]) -> LogDensity:
+    """One LogDensity per model version and ``key`` (so jitted callers hit their caches)."""
+    out: LogDensity = model._cached(("sampling", *key), build)
+    return out
+
+
 def _bad_position(position: Any, names: list[str]) -> Exception:
     if not isinstance(position, Mapping):
         return TypeError(
@@ -151,6 +163,10 @@ def _bad_position(position: Any, names: list[str]) -> Exception:
         )
     missing = [n for n in names if n not in position]
     return KeyError(f"the position has no value for {missing}; expected names: {names}")
+
+
+def _negate(outs: list[Any]) -> Any:
+    return -outs[0]
 
 
 def _sum_all(outs: list[Any]) -> Any:
@@ -189,7 +205,11 @@ def logdensity(
         ['mu']
     """
     model = modelcontext(model)
-    fn = LogDensity(model, [model.logp(jacobian=jacobian)], checks, flat)
+    fn = _cached(
+        model,
+        ("logdensity", checks, flat, jacobian),
+        lambda: LogDensity(model, [model.logp(jacobian=jacobian)], checks, flat),
+    )
     return fn, fn.initial_position()
 
 
@@ -210,7 +230,11 @@ def logprior(
         -0.9189385332046727
     """
     model = modelcontext(model)
-    return LogDensity(model, [model.logp(vars=list(model.free_RVs))], checks, flat)
+    return _cached(
+        model,
+        ("logprior", checks, flat),
+        lambda: LogDensity(model, [model.logp(vars=list(model.free_RVs))], checks, flat),
+    )
 
 
 def loglikelihood(
@@ -230,9 +254,16 @@ def loglikelihood(
         -2.3378770664093453
     """
     model = modelcontext(model)
-    terms: list[Variable] = [model.logp(vars=list(model.observed_RVs))]
-    terms += [sum_(p) for p in model.replace_rvs_by_values(model.potentials)]
-    return LogDensity(model, terms, checks, flat, combine=_sum_all)
+
+    def build() -> list[Variable]:
+        terms: list[Variable] = [model.logp(vars=list(model.observed_RVs))]
+        return terms + [sum_(p) for p in model.replace_rvs_by_values(model.potentials)]
+
+    return _cached(
+        model,
+        ("loglikelihood", checks, flat),
+        lambda: LogDensity(model, build(), checks, flat, combine=_sum_all),
+    )
 
 
 def potential_fn(
@@ -250,7 +281,11 @@ def potential_fn(
         0.9189385332046727
     """
     model = modelcontext(model)
-    return LogDensity(model, [model.logp()], checks, flat, combine=lambda outs: -outs[0])
+    return _cached(
+        model,
+        ("potential", checks, flat),
+        lambda: LogDensity(model, [model.logp()], checks, flat, combine=_negate),
+    )
 
 
 def pointwise_loglikelihood(model: Model | None = None, checks: str = "-inf") -> LogDensity:
@@ -271,9 +306,12 @@ def pointwise_loglikelihood(model: Model | None = None, checks: str = "-inf") ->
     model = modelcontext(model)
     observed = list(model.observed_RVs)
     names = [str(rv.name) for rv in observed]
-    terms = model.logp(vars=observed, sum=False) if observed else []
 
     def combine(outs: list[Any]) -> dict[str, Any]:
         return dict(zip(names, outs, strict=True))
 
-    return LogDensity(model, terms, checks, combine=combine)
+    def build() -> LogDensity:
+        terms = model.logp(vars=observed, sum=False) if observed else []
+        return LogDensity(model, terms, checks, combine=combine)
+
+    return _cached(model, ("pointwise", checks), build)

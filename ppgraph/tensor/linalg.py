@@ -50,7 +50,7 @@ class MatMul(Op):
         elif b.ndim == 1:
             shape = sa[:-1]
         else:
-            batch = broadcast_shapes(sa[:-2], sb[:-2], context="matmul")
+            batch = broadcast_shapes(sa[:-2], sb[:-2], context=f"matmul of {sa} and {sb}")
             shape = (*batch, sa[-2], sb[-1])
         dtype = str(np.result_type(a.dtype, b.dtype))
         return Apply(self, [a, b], [TensorType(dtype, shape)])
@@ -162,7 +162,8 @@ class Solve(Op):
         if b.ndim == 1:  # a vector right-hand side, solved for each matrix of a batch
             shape: tuple[int | None, ...] = (*sa[:-2], sa[-1])
         else:
-            shape = (*broadcast_shapes(sa[:-2], sb[:-2], context="solve"), sa[-1], sb[-1])
+            batch = broadcast_shapes(sa[:-2], sb[:-2], context=f"solve with {sa} and {sb}")
+            shape = (*batch, sa[-1], sb[-1])
         return Apply(self, [cast(a, dtype), cast(b, dtype)], [TensorType(dtype, shape)])
 
 

@@ -56,12 +56,39 @@ def shape(x: Any) -> TensorVariable:
     return out
 
 
+def static_int(var: Variable) -> int | None:
+    """The value of a scalar int graph when it is known before running it: a
+    constant, or an entry of a shape (``x.shape[1]``) that ``x``'s type knows.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> m = pt.tensor("float64", shape=(None, 3))
+        >>> static_int(m.shape[1]), static_int(m.shape[0])
+        (3, None)
+    """
+    if isinstance(var, TensorConstant) and var.data.size == 1:
+        return int(var.data.reshape(()))
+    node = var.owner
+    if node is None or type(node.op).__name__ != "Subtensor" or len(node.inputs) != 1:
+        return None
+    index = node.op.index  # type: ignore[attr-defined]
+    if len(index) != 1 or index[0][0] != "i":
+        return None
+    source, k = node.inputs[0], index[0][1]
+    if isinstance(source, TensorConstant) and source.ndim == 1:
+        return int(source.data[k])
+    if source.owner is not None and isinstance(source.owner.op, ShapeOp):
+        x = source.owner.inputs[0]
+        return x.type.shape[k] if -x.ndim <= k < x.ndim else None  # type: ignore[attr-defined]
+    return None
+
+
 def _static_ints(var: TensorVariable) -> list[int | None] | None:
     """The entries of a 1-d int graph that are known before running it."""
     if isinstance(var, TensorConstant):
         return [int(v) for v in var.data.reshape(-1)]
     if var.owner is not None and isinstance(var.owner.op, Stack) and var.ndim == 1:
-        return [int(i.data) if isinstance(i, TensorConstant) else None for i in var.owner.inputs]
+        return [static_int(i) for i in var.owner.inputs]
     if var.type.shape and var.type.shape[0] is not None:
         return [None] * var.type.shape[0]
     return None
@@ -220,12 +247,13 @@ class Stack(Op):
         if any(t.ndim != ndim for t in ts):
             raise ValueError(f"stack: inputs of different ranks {[t.type.shape for t in ts]}")
         dtype = str(np.result_type(*[t.dtype for t in ts]))
-        base = broadcast_shapes(*(t.type.shape for t in ts), context="stack")
-        base = tuple(
-            None if any(t.type.shape[d] is None for t in ts) else s for d, s in enumerate(base)
-        )
-        if any(t.type.shape[d] not in (None, base[d]) for t in ts for d in range(ndim)):
-            raise ValueError(f"stack: inputs of different shapes {[t.type.shape for t in ts]}")
+        base: list[int | None] = []
+        for d in range(ndim):
+            known = {t.type.shape[d] for t in ts} - {None}
+            if len(known) > 1:
+                shown = " and ".join(str(t.type.shape) for t in ts)
+                raise ValueError(f"stack: inputs of different shapes {shown} (dim {d})")
+            base.append(known.pop() if known else None)
         axis = _axis(self.axis, ndim + 1, "stack")
         shape = (*base[:axis], len(ts), *base[axis:])
         return Apply(self, [cast(t, dtype) for t in ts], [TensorType(dtype, shape)])
@@ -295,7 +323,7 @@ class BroadcastTo(Op):
     def make_node(self, x: Any, *shp: Any) -> Apply:
         x = as_tensor_variable(x)
         dims = [cast(as_tensor_variable(s), "int64") for s in shp]
-        static: Shape = tuple(int(d.data) if isinstance(d, TensorConstant) else None for d in dims)
+        static: Shape = tuple(static_int(d) for d in dims)
         if len(static) < x.ndim:
             raise ValueError(f"broadcast_to: cannot broadcast {x.type.shape} to {static}")
         out = broadcast_shapes(x.type.shape, static, context="broadcast_to")

@@ -148,7 +148,7 @@ def test_bad_input() -> None:
         pg.Mixture.dist(W, [pg.Normal.dist(0.0, 1.0), pg.Normal.dist(1.0, 1.0)])
     with pytest.raises(TypeError, match="different dtypes"):
         pg.Mixture.dist([0.5, 0.5], [pg.Normal.dist(0.0, 1.0), pg.Poisson.dist(1.0)])
-    with pytest.raises(TypeError, match="list of .dist variables"):
+    with pytest.raises(TypeError, match=r"list of \.dist variables"):
         pg.Mixture.dist([0.5, 0.5], "normal")
 
 

@@ -156,10 +156,12 @@ def test_value_variables_named_and_shaped_as_pymc() -> None:
         pg.Normal("cuts", 0.0, 1.0, shape=3, transform="ordered")
         pg.Normal("free", 0.0, 1.0, transform=None)
         pg.HalfNormal("raw", 1.0, transform=None)
+        pg.Dirichlet("w", a=np.ones((2, 4)))
     names = [v.name for v in m.value_vars]
     assert names == [
         "sigma_log__", "p_logodds__", "x_interval__", "angle_circular__", "cuts_ordered__",
-        "free", "raw",
+        "free", "raw", "w_simplex__",
     ]  # fmt: skip
+    assert m.rvs_to_values[m["w"]].type.shape == (2, 3)
     assert m.rvs_to_transforms[m["x"]].name == "interval"
     assert m["raw"] not in m.rvs_to_transforms

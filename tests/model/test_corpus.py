@@ -27,6 +27,9 @@ Y_LOGIT = (DATA.uniform(size=20) < 1 / (1 + np.exp(-(X @ np.array([1.0, -1.0, 0.
 GROUP = np.repeat(np.arange(4), 5)
 COUNTS = DATA.poisson(np.array([1.0, 3.0, 6.0, 2.0])[GROUP])
 Y_MIX = np.concatenate([DATA.normal(-2, 1, size=15), DATA.normal(3, 1, size=15)])
+COUNTS_MULTI = DATA.multinomial(10, [0.2, 0.3, 0.5], size=4)
+COV = np.array([[1.0, 0.3, 0.1], [0.3, 2.0, -0.4], [0.1, -0.4, 1.5]])
+Y_MV = DATA.multivariate_normal([0.5, -1.0, 0.0], COV, size=10)
 
 
 def halfcauchy_log(value: Any, beta: float) -> Any:
@@ -154,6 +157,41 @@ def normal_mixture() -> tuple[pg.Model, Ref]:
     return m, ref
 
 
+def simplex_backward(y: Any) -> Any:
+    """PyMC's simplex map: y (K-1) completed with -sum(y), then softmax."""
+    return jax.nn.softmax(jnp.concatenate([y, -jnp.sum(y, keepdims=True)]))
+
+
+def dirichlet_multinomial() -> tuple[pg.Model, Ref]:
+    a = np.array([1.5, 2.0, 3.0])
+    with pg.Model() as m:
+        p = pg.Dirichlet("p", a=a)
+        pg.Multinomial("y", n=10, p=p, observed=COUNTS_MULTI)
+
+    def ref(point: dict[str, Any]) -> Any:
+        y = point["p_simplex__"]
+        p = simplex_backward(y)
+        # log |det J| of y -> p[:-1], from jax.jacobian of the map written above
+        _, ljd = jnp.linalg.slogdet(jax.jacobian(lambda v: simplex_backward(v)[:-1])(y))
+        ll = jax.vmap(lambda c: jst.multinomial.logpmf(c, 10, p))(COUNTS_MULTI)
+        return jst.dirichlet.logpdf(p, a) + ljd + ll.sum()
+
+    return m, ref
+
+
+def mv_normal() -> tuple[pg.Model, Ref]:
+    with pg.Model() as m:
+        mu = pg.Normal("mu", 0.0, 2.0, shape=3)
+        pg.MvNormal("y", mu=mu, cov=COV, observed=Y_MV)
+
+    def ref(point: dict[str, Any]) -> Any:
+        mu = point["mu"]
+        ll = jst.multivariate_normal.logpdf(Y_MV, mu, COV).sum()
+        return jst.norm.logpdf(mu, 0.0, 2.0).sum() + ll
+
+    return m, ref
+
+
 CORPUS: dict[str, Callable[[], tuple[pg.Model, Ref]]] = {
     "eight_schools_centered": eight_schools_centered,
     "eight_schools_noncentered": eight_schools_noncentered,
@@ -161,6 +199,8 @@ CORPUS: dict[str, Callable[[], tuple[pg.Model, Ref]]] = {
     "logistic_regression": logistic_regression,
     "hierarchical_poisson": hierarchical_poisson,
     "normal_mixture": normal_mixture,
+    "dirichlet_multinomial": dirichlet_multinomial,
+    "mv_normal": mv_normal,
 }
 
 

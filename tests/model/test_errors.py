@@ -72,7 +72,7 @@ def test_nan_in_observed_data() -> None:
 
 
 def test_bad_observed_data() -> None:
-    with pg.Model(), pytest.raises(ValueError, match="whole numbers, got \\[2.5\\]"):
+    with pg.Model(), pytest.raises(ValueError, match=r"whole numbers, got \[2\.5\]"):
         pg.Poisson("k", 3.0, observed=[1.0, 2.5])
     with pg.Model(), pytest.raises(ValueError, match=r"observed data has shape \(3,\).*\(2,\)"):
         pg.Normal("y", 0.0, 1.0, shape=2, observed=[1.0, 2.0, 3.0])

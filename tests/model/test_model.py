@@ -129,7 +129,7 @@ def test_data_and_set_data_without_recompiling() -> None:
         pg.set_data({"x": np.ones(5), "y_data": np.ones(5)}, coords={"obs": range(5)})
     np.testing.assert_allclose(f(point), st.norm.logpdf(0.7) + 5 * st.norm.logpdf(1.0, 0.7))
     assert m.dim_lengths["obs"] == 5
-    with pytest.raises(KeyError, match="not a pg.Data variable"):
+    with pytest.raises(KeyError, match=r"not a pg\.Data variable"):
         pg.set_data({"beta": 1.0}, model=m)
     with pytest.raises(ValueError, match="give coords"):
         pg.set_data({"x": np.ones(2)}, model=m)
