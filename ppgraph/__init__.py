@@ -34,7 +34,23 @@ from ppgraph.model import (
 )
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
-from ppgraph.sampling import draw
+from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, predictive, MAP)
+    LogDensity,
+    SamplingError,
+    SamplingWarning,
+    constrain,
+    draw,
+    find_MAP,
+    initial_positions,
+    logdensity,
+    loglikelihood,
+    logprior,
+    pointwise_loglikelihood,
+    potential_fn,
+    sample,
+    sample_posterior_predictive,
+    sample_prior_predictive,
+)
 
 __version__ = "0.1.0"
 
@@ -72,4 +88,19 @@ __all__ = [
     "tensor",
     "toposort",
     "verify",
+    # issue 5: JAX out
+    "LogDensity",
+    "SamplingError",
+    "SamplingWarning",
+    "constrain",
+    "find_MAP",
+    "initial_positions",
+    "logdensity",
+    "loglikelihood",
+    "logprior",
+    "pointwise_loglikelihood",
+    "potential_fn",
+    "sample",
+    "sample_posterior_predictive",
+    "sample_prior_predictive",
 ]

@@ -14,6 +14,7 @@ from ppgraph.distributions import (
     discrete_inflated,
     mixture,
     multivariate,
+    multivariate_lkj,
     truncated,
 )
 from ppgraph.distributions.censored import *  # noqa: F403

@@ -214,15 +214,15 @@ class TruncatedNormal(Continuous):
 
     @staticmethod
     def logcdf(value: Any, mu: Any, sigma: Any, lower: Any, upper: Any) -> TensorVariable:
-        # The smaller of the masses below and above x gives the precise tail.
-        log_z = TruncatedNormal._log_mass(mu, sigma, lower, upper)
+        # The smaller of the masses below and above x gives the precise tail;
+        # together they are the normalizing mass.
         inside = m.and_(value > lower, value < upper)
-        x = m.where(
-            inside, value, 0.5 * (m.maximum(lower, mu - sigma) + m.minimum(upper, mu + sigma))
-        )
-        below = TruncatedNormal._log_mass(mu, sigma, lower, x) - log_z
-        above = TruncatedNormal._log_mass(mu, sigma, x, upper) - log_z
-        res = m.where(above < np.log(0.5), m.log1mexp(above), below)
+        middle = 0.5 * (m.maximum(lower, mu - sigma) + m.minimum(upper, mu + sigma))
+        x = m.where(inside, value, middle)
+        below = TruncatedNormal._log_mass(mu, sigma, lower, x)
+        above = TruncatedNormal._log_mass(mu, sigma, x, upper)
+        log_z = m.logaddexp(below, above)
+        res = m.where(above < below, m.log1mexp(above - log_z), below - log_z)
         res = m.where(inside, res, m.where(value >= upper, 0.0, -np.inf))
         return check_parameters(res, sigma > 0, lower < upper, msg="sigma > 0, lower < upper")
 

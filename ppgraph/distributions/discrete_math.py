@@ -36,7 +36,7 @@ def log_p_and_q(p: Any) -> tuple[TensorVariable, TensorVariable]:
     """``(log p, log(1 - p))``, from the logit when ``p = sigmoid(logit_p)``."""
     node = as_tensor_variable(p).owner
     if node is not None and isinstance(node.op, Elemwise) and node.op.scalar_op == "sigmoid":
-        logit = node.inputs[0]
+        logit: Any = node.inputs[0]
         return m.log_sigmoid(logit), m.log_sigmoid(-logit)
     return m.log(p), m.log1p(-p)
 

@@ -86,7 +86,7 @@ class Mixture(Distribution):
         >>> comps = [pg.Normal.dist(-1.0, 1.0), pg.Normal.dist(2.0, 0.5)]
         >>> x = pg.Mixture.dist(w=[0.3, 0.7], comp_dists=comps)
         >>> round(float(pg.logp(x, 0.0).eval()), 8)
-        -2.42713553
+        -2.6203336
         >>> pg.draw(x, draws=5, random_seed=0).shape
         (5,)
     """
@@ -147,7 +147,7 @@ class NormalMixture(Distribution):
         >>> import ppgraph as pg
         >>> x = pg.NormalMixture.dist(w=[0.3, 0.7], mu=[-1.0, 2.0], sigma=[1.0, 0.5])
         >>> round(float(pg.logp(x, 0.0).eval()), 8)
-        -2.42713553
+        -2.6203336
     """
 
     rv_op = MixtureRV

@@ -78,8 +78,9 @@ def log_normal_mass(a: Any, b: Any, width: Any = None) -> TensorVariable:
         -35.01361859
     """
     # Both above the mean: Phi(b) - Phi(a) = Phi(-a) - Phi(-b), a lower-tail difference.
-    upper = logdiffexp(log_ndtr(-a), log_ndtr(-b))
-    wide = where(a > 0, upper, logdiffexp(log_ndtr(b), log_ndtr(a)))
+    flip = a > 0
+    lo, hi = where(flip, -b, a), where(flip, -a, b)
+    wide = logdiffexp(log_ndtr(hi), log_ndtr(lo))
     # A narrow interval cancels in the difference; the midpoint rule
     # (b - a) phi(c) (1 + (b - a)^2 (c^2 - 1) / 24), c = (a + b) / 2, is exact to
     # O(((b - a) c)^4) there.

@@ -64,6 +64,7 @@ class PointFunction:
         self._describe = describe
         self._outputs = outputs
         mode = validate_check_mode(check_mode or config.check_mode)
+        self.check_mode = mode
         self._lazy = lazy_checks and mode == "raise"
         self.function: Function = function(
             self.inputs, outputs, check_mode="-inf" if self._lazy else mode

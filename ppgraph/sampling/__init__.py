@@ -5,6 +5,7 @@ BlackJAX or NumPyro, ArviZ output); predictive sampling; ``find_MAP``."""
 from ppgraph.sampling.constrain import constrain
 from ppgraph.sampling.diagnostics import SamplingError, SamplingWarning
 from ppgraph.sampling.draw import draw
+from ppgraph.sampling.find_map import find_MAP
 from ppgraph.sampling.initial import initial_positions
 from ppgraph.sampling.logdensity import (
     LogDensity,
@@ -14,6 +15,7 @@ from ppgraph.sampling.logdensity import (
     pointwise_loglikelihood,
     potential_fn,
 )
+from ppgraph.sampling.predictive import sample_posterior_predictive, sample_prior_predictive
 from ppgraph.sampling.sample import sample
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "SamplingWarning",
     "constrain",
     "draw",
+    "find_MAP",
     "initial_positions",
     "logdensity",
     "loglikelihood",
@@ -29,4 +32,6 @@ __all__ = [
     "pointwise_loglikelihood",
     "potential_fn",
     "sample",
+    "sample_posterior_predictive",
+    "sample_prior_predictive",
 ]

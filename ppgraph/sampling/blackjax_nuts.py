@@ -121,27 +121,44 @@ def _compiled_run(
     if chain_method == "vectorized":
         fn = jax.jit(_run_fn(ld, tune, draws, target_accept, every, None))
     else:
-        from jax.sharding import AxisType
-        from jax.sharding import PartitionSpec as P
-
-        mesh = jax.make_mesh(
-            (n_dev,), (AXIS,), axis_types=(AxisType.Explicit,), devices=jax.devices()[:n_dev]
-        )
-        local = _run_fn(ld, tune, draws, target_accept, every, AXIS)
-        fn = jax.jit(
-            jax.shard_map(
-                local,
-                mesh=mesh,
-                in_specs=(P(AXIS), P(AXIS), P(), P()),
-                out_specs=P(AXIS),
-                check_vma=False,
-            )
-        )
+        fn = _sharded(_run_fn(ld, tune, draws, target_accept, every, AXIS), n_dev)
     with _lock:
         _runs[key] = fn
         while len(_runs) > 16:
             _runs.popitem(last=False)
     return fn
+
+
+def _sharded(local: Callable[..., Any], n_dev: int) -> Callable[..., Any]:
+    """``local`` (a run of a block of chains) over a mesh of ``n_dev`` devices, the
+    chains split along its one axis; the inputs are placed there first."""
+    from jax.sharding import AxisType, NamedSharding
+    from jax.sharding import PartitionSpec as P
+
+    # Explicit axes, said so: make_mesh's default axis type changed across JAX versions.
+    mesh = jax.make_mesh(
+        (n_dev,), (AXIS,), axis_types=(AxisType.Explicit,), devices=jax.devices()[:n_dev]
+    )
+    run = jax.jit(
+        jax.shard_map(
+            local,
+            mesh=mesh,
+            in_specs=(P(AXIS), P(AXIS), P(), P()),
+            out_specs=P(AXIS),
+            check_vma=False,
+        )
+    )
+    split, whole = NamedSharding(mesh, P(AXIS)), NamedSharding(mesh, P())
+
+    def placed(key_data: Any, positions: Any, data: Any, bar_id: Any) -> Any:
+        return run(
+            jax.device_put(key_data, split),
+            jax.device_put(positions, split),
+            jax.device_put(tuple(data), whole),
+            jax.device_put(bar_id, whole),
+        )
+
+    return placed
 
 
 def _n_devices(chains: int) -> int:

@@ -190,7 +190,7 @@ def logdensity(
     float64 inside ``jax.enable_x64(True)``.
 
     Example:
-        >>> import jax, blackjax, ppgraph as pg
+        >>> import jax, blackjax, numpy as np, ppgraph as pg
         >>> with pg.Model() as m:
         ...     mu = pg.Normal("mu", 0.0, 1.0)
         ...     y = pg.Normal("y", mu, 1.0, observed=[0.5, 1.5])
@@ -198,7 +198,7 @@ def logdensity(
         >>> position
         {'mu': array(0.)}
         >>> with jax.enable_x64(True):
-        ...     nuts = blackjax.nuts(logdensity_fn, step_size=0.5, inverse_mass_matrix=[1.0])
+        ...     nuts = blackjax.nuts(logdensity_fn, step_size=0.5, inverse_mass_matrix=np.ones(1))
         ...     state = nuts.init(position)
         ...     state, info = jax.jit(nuts.step)(jax.random.key(0), state)
         >>> sorted(state.position)

@@ -209,3 +209,59 @@ def test_check_modes(name: str) -> None:
     np.testing.assert_array_equal(jitted, -np.inf)
     np.testing.assert_array_equal(mapped, -np.inf)
     pg.function([v], lp, check_mode="off")(value)  # no error
+
+
+def test_alternative_parametrizations() -> None:
+    v = pt.vector("v")
+    x = np.array([0.0, 1.0, 3.0, 7.0])
+    logit = 0.4
+    p = 1 / (1 + np.exp(-logit))
+    for a, b in [
+        (pg.Bernoulli.dist(logit_p=logit), pg.Bernoulli.dist(p=p)),
+        (pg.Binomial.dist(10, logit_p=logit), pg.Binomial.dist(10, p=p)),
+        (pg.NegativeBinomial.dist(n=2.0, p=0.4), pg.NegativeBinomial.dist(mu=3.0, alpha=2.0)),
+        (pg.NegativeBinomial.dist(n=2.0, mu=3.0), pg.NegativeBinomial.dist(alpha=2.0, p=0.4)),
+    ]:
+        np.testing.assert_allclose(pg.logp(a, v).eval({v: x}), pg.logp(b, v).eval({v: x}))
+    with pytest.raises(TypeError, match="give only one of p, logit_p"):
+        pg.Bernoulli.dist(p=0.3, logit_p=0.1)
+    with pytest.raises(TypeError, match="one of p, logit_p is required"):
+        pg.Binomial.dist(n=3)
+    with pytest.raises(TypeError, match="give only one of alpha, n"):
+        pg.NegativeBinomial.dist(mu=1.0, alpha=2.0, n=2.0)
+    with pytest.raises(TypeError, match="one of mu, p is required"):
+        pg.NegativeBinomial.dist(alpha=2.0)
+    with pytest.raises(TypeError, match="unknown parameter 'lam'"):
+        pg.Poisson.dist(lam=2.0)
+
+
+def test_categorical_logit_p_and_static_categories() -> None:
+    logits = np.array([0.3, -1.0, 2.0])
+    p = np.exp(logits) / np.exp(logits).sum()
+    v = pt.vector("v")
+    got = pg.logp(pg.Categorical.dist(logit_p=logits), v).eval({v: [0.0, 1.0, 2.0]})
+    np.testing.assert_allclose(got, np.log(p), rtol=1e-12)
+    with pytest.raises(ValueError, match="number of categories"):
+        pg.Categorical.dist(p=pt.vector("p"))
+
+
+def test_integer_values_and_batched_size() -> None:
+    x = pg.Poisson.dist(mu=np.array([1.0, 4.0]), size=(3, 2))
+    assert x.type.shape == (3, 2) and x.dtype == "int64"
+    k = pt.tensor("int64", shape=(None,), name="k")
+    got = pg.logp(pg.Poisson.dist(3.0), k).eval({k: np.array([-1, 0, 2])})
+    np.testing.assert_allclose(got, stats.poisson.logpmf([-1, 0, 2], 3.0), rtol=RTOL)
+    # a float value that is not an integer has no mass (PyMC's Poisson gives a number)
+    v = pt.scalar("v")
+    assert pg.logp(pg.Poisson.dist(3.0), v).eval({v: 2.5}) == -np.inf
+
+
+def test_sums_over_the_support_need_a_constant_n() -> None:
+    with pytest.raises(NotImplementedError, match="constant n"):
+        pg.logcdf(pg.BetaBinomial.dist(alpha=1.0, beta=2.0, n=pt.scalar("n")), 2.0)
+
+
+def test_icdf_outside_the_unit_interval_is_nan() -> None:
+    q = pt.vector("q")
+    got = pg.icdf(pg.Geometric.dist(0.3), q).eval({q: [-0.1, 1.1]})
+    assert np.isnan(got).all()

@@ -46,6 +46,10 @@ def _mvt(x: np.ndarray, nu: np.ndarray, mu: np.ndarray, scale: np.ndarray) -> np
     return np.array([stats.multivariate_t.logpdf(xi, m, s, df=d) for xi, d, m, s in rows])
 
 
+def _dirichlet(x: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return np.array([stats.dirichlet.logpdf(xi, ai) for xi, ai in zip(x, a, strict=True)])
+
+
 def _counts(n: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.array([rng.multinomial(int(ni), pi) for ni, pi in zip(n, p, strict=True)])
 
@@ -74,8 +78,7 @@ CASES: dict[str, tuple[Any, dict[str, np.ndarray], np.ndarray, Callable[..., Any
     "MvStudentT_chol": (pg.MvStudentT, {"nu": NU, "mu": MU, "chol": CHOL},
                         rng.normal(size=(B, K)), _mvt, [NU, MU, COV]),
     "Dirichlet": (pg.Dirichlet, {"a": A}, rng.dirichlet(np.ones(K), size=B),
-                  lambda x, a: np.array([stats.dirichlet.logpdf(*r) for r in zip(x, a, strict=True)]),
-                  [A]),  # noqa: E501
+                  _dirichlet, [A]),
     "Multinomial": (pg.Multinomial, {"n": N, "p": P}, _counts(N, P), _multinomial, [N, P]),
     "DirichletMultinomial": (pg.DirichletMultinomial, {"n": N, "a": A}, _counts(N, P), _dirmult,
                              [N, A]),
@@ -144,7 +147,7 @@ GRADS = {  # name -> {parameter input: oracle of that parameter}
         "nu": lambda x, nu: _mvt(x, nu, MU, COV),
         "mu": lambda x, mu: _mvt(x, NU, mu, COV),
     },
-    "Dirichlet": {"a": lambda x, a: CASES["Dirichlet"][3](x, a)},
+    "Dirichlet": {"a": _dirichlet},
     "DirichletMultinomial": {"a": lambda x, a: _dirmult(x, N, a)},
 }
 

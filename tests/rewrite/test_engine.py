@@ -11,11 +11,13 @@ import pytest
 
 import ppgraph as pg
 import ppgraph.tensor as pt
+from ppgraph.backend.jax.dispatch import jax_funcify
 from ppgraph.backend.jax.linker import lower
 from ppgraph.graph.basic import Apply, Variable
 from ppgraph.graph.traversal import ancestors, toposort
 from ppgraph.rewrite import ALGEBRA, STABILITY, Rule, rewrite_fixed_point
 from ppgraph.rewrite.engine import FOLD_MAX_SIZE
+from ppgraph.rewrite.fold import fold_node
 from ppgraph.rewrite.pattern import collect, commuted
 from ppgraph.tensor.elemwise import DimShuffle, Elemwise
 from ppgraph.tensor.type import TensorConstant
@@ -199,3 +201,21 @@ def test_a_given_output_of_a_multi_output_node_stays_when_its_node_is_rebuilt() 
     f = lower([m, sign], [new], [])
     with jax.enable_x64(True):
         np.testing.assert_allclose(f(mv, np.float64(10.0))[0], np.log(8.0) + 10.0)
+
+
+@pytest.mark.parametrize(
+    ("shape", "order"),
+    [((), ("x", "x")), ((3,), ("x", 0)), ((3,), (0, "x")), ((2, 1, 3), (2, 0)),
+     ((2, 1, 3), ("x", 2, "x", 0)), ((2, 3), (1, 0, "x")), ((1,), ())],
+)
+def test_folding_a_dimshuffle_with_numpy_matches_its_jax_lowering(
+    shape: tuple[int, ...], order: tuple[int | str, ...]
+) -> None:
+    data = np.arange(float(np.prod(shape))).reshape(shape)
+    node = DimShuffle(order)(pt.constant(data)).owner
+    assert node is not None
+    [folded] = fold_node(node, FOLD_MAX_SIZE)
+    assert isinstance(folded, TensorConstant) and folded.type == node.outputs[0].type
+    want = np.asarray(jax_funcify(node.op, node)(data))
+    assert folded.data.shape == want.shape
+    np.testing.assert_array_equal(folded.data, want)

@@ -12,7 +12,16 @@ import scipy.special as sp
 
 import ppgraph as pg
 import ppgraph.tensor as pt
-from tests.helpers import compare_grad, compare_jax_and_py
+from tests.helpers import (
+    GradRuns,
+    check_result,
+    compare_grad,
+    compare_jax_and_py,
+    grads_all_ways,
+    numeric_grad,
+    run_all_ways,
+    weights_for,
+)
 
 AXES: list[Any] = [None, 1, -1, (-1, 0), (0, 1, 2), ()]
 
@@ -39,39 +48,83 @@ def _value(kind: str) -> np.ndarray:
     return BOOLS if kind in ("all", "any") else X
 
 
+Case = tuple[Any, bool]  # (axis, keepdims)
+CASES: list[Case] = [(axis, keepdims) for axis in AXES for keepdims in (False, True)]
+GRAD_KINDS = ["sum", "prod", "max", "min", "mean", "logsumexp", "var", "std"]
+
+
+@pytest.fixture(scope="module")
+def reduced() -> dict[str, list[dict[str, np.ndarray]]]:
+    """Every kind over every axis case, computed every way in one compiled graph
+    (sizes unknown but the middle one: var/std must count at run time)."""
+    x = pt.tensor("float64", shape=(None, 3, None), name="x")
+    b = pt.tensor("bool", shape=(None, 3, None), name="b")
+    outs = [
+        fn(b if kind in ("all", "any") else x, axis=axis, keepdims=keepdims)
+        for kind, (fn, _) in REDUCTIONS.items()
+        for axis, keepdims in CASES
+    ]
+    runs = run_all_ways([x, b], outs, [X, BOOLS])
+    n = len(CASES)
+    return {kind: runs[k * n : (k + 1) * n] for k, kind in enumerate(REDUCTIONS)}
+
+
 @pytest.mark.parametrize("kind", sorted(REDUCTIONS))
-def test_reduction_over_every_axis_kind(kind: str) -> None:
+def test_reduction_over_every_axis_kind(kind: str, reduced: Any) -> None:
     fn, oracle = REDUCTIONS[kind]
     value = _value(kind)
-    # sizes unknown but the middle one: var/std must count at run time
-    x = pt.tensor(str(value.dtype), shape=(None, 3, None), name="x")
     static = pt.tensor(str(value.dtype), shape=value.shape, name="s")
-    outs, wants = [], []
-    for axis in AXES:
-        for keepdims in (False, True):
-            want = oracle(value, axis=axis, keepdims=keepdims)
-            outs.append(fn(x, axis=axis, keepdims=keepdims))
-            wants.append(want)
-            # static shape inference, no compile needed
-            out = fn(static, axis=axis, keepdims=keepdims)
-            assert out.type.shape == np.shape(want), (axis, keepdims)
-            assert out.dtype == np.asarray(want).dtype, (axis, keepdims)
-    compare_jax_and_py([x], outs, [value], wants)
+    for (axis, keepdims), runs in zip(CASES, reduced[kind], strict=True):
+        want = oracle(value, axis=axis, keepdims=keepdims)
+        # static shape inference (no compile needed) and dtype, as NumPy's
+        out = fn(static, axis=axis, keepdims=keepdims)
+        assert out.type.shape == np.shape(want), (axis, keepdims)
+        assert out.dtype == np.asarray(want).dtype, (axis, keepdims)
+        assert len(runs) >= 2
+        for how, got in runs.items():
+            check_result(out, got, want, how=f"{how} axis={axis} keepdims={keepdims}")
 
 
-@pytest.mark.parametrize("kind", ["sum", "prod", "max", "min", "mean", "logsumexp", "var", "std"])
-def test_reduction_gradient(kind: str) -> None:
-    fn, oracle = REDUCTIONS[kind]
-    x = pt.tensor("float64", shape=(None, 3, 4), name="x")
-    # several axis kinds in one graph: one compile
+def _grad_parts(fn: Callable[..., Any], x: Any) -> Any:
+    # several axis kinds in one output
     parts = [fn(x, axis=(0, 2)), fn(x, axis=-1, keepdims=True)[:, :, 0], fn(x)[None, None]]
-    out = pt.concatenate([p.flatten() for p in parts])
+    return pt.concatenate([p.flatten() for p in parts])
 
-    def np_out(a: np.ndarray) -> np.ndarray:
-        parts = [oracle(a, axis=(0, 2)), oracle(a, axis=-1, keepdims=True), oracle(a)]
-        return np.concatenate([np.ravel(p) for p in parts])
 
-    compare_grad([x], out, [X], np_out, eager=kind in ("sum", "max"))
+def _np_grad_parts(oracle: Callable[..., Any], a: np.ndarray) -> np.ndarray:
+    parts = [oracle(a, axis=(0, 2)), oracle(a, axis=-1, keepdims=True), oracle(a)]
+    return np.concatenate([np.ravel(p) for p in parts])
+
+
+@pytest.fixture(scope="module")
+def reduced_grads() -> GradRuns:
+    """The jitted gradient of every kind in one compiled graph."""
+    xs = [pt.tensor("float64", shape=(None, 3, 4), name=kind) for kind in GRAD_KINDS]
+    outs = [_grad_parts(REDUCTIONS[kind][0], x) for kind, x in zip(GRAD_KINDS, xs, strict=True)]
+    return grads_all_ways(xs, outs, [X] * len(xs), list(range(len(xs))), eager=False)
+
+
+@pytest.mark.parametrize("kind", GRAD_KINDS)
+def test_reduction_gradient(kind: str, reduced_grads: GradRuns) -> None:
+    k = GRAD_KINDS.index(kind)
+    weight = weights_for([v.shape for v in reduced_grads.values["jit"]])[k]
+    oracle = REDUCTIONS[kind][1]
+
+    def np_loss(a: np.ndarray) -> float:
+        return float(np.sum(weight * _np_grad_parts(oracle, a)))
+
+    want = numeric_grad(np_loss, [X], 0, 1e-6)
+    np.testing.assert_allclose(reduced_grads.grads["jit"][k], want, rtol=1e-5, atol=1e-7)
+
+
+def test_reduction_gradient_without_jit() -> None:
+    x = pt.tensor("float64", shape=(None, 3, 4), name="x")
+    out = pt.concatenate([_grad_parts(pt.sum, x), _grad_parts(pt.max, x)])
+
+    def oracle(a: np.ndarray) -> np.ndarray:
+        return np.concatenate([_np_grad_parts(np.sum, a), _np_grad_parts(np.max, a)])
+
+    compare_grad([x], out, [X], oracle)
 
 
 @pytest.mark.parametrize("kind", ["argmax", "argmin"])
@@ -116,30 +169,35 @@ def test_methods_match_functions() -> None:
     compare_jax_and_py([x], outs, [v], wants)
 
 
-@pytest.mark.parametrize(
-    ("dtype", "kind"),
-    [
-        ("int32", "sum"),
-        ("int32", "prod"),
-        ("uint8", "sum"),
-        ("bool", "sum"),
-        ("int64", "mean"),
-        ("int32", "max"),
-        ("float32", "sum"),
-        ("float32", "mean"),
-        ("float32", "logsumexp"),
-        ("int64", "var"),
-        ("float32", "var"),
-    ],
-)
-def test_reduction_dtype_matches_numpy(dtype: str, kind: str) -> None:
-    fn, oracle = REDUCTIONS[kind]
-    x = pt.vector("x", dtype=dtype)
-    value = np.array([1, 0, 3, 200], dtype=dtype)
-    want = np.asarray(oracle(value))
-    out = fn(x)
-    assert out.dtype == want.dtype, f"{kind} of {dtype}: {out.dtype}, NumPy {want.dtype}"
-    compare_jax_and_py([x], out, [value], want, rtol=1e-6 if dtype == "float32" else None)
+DTYPE_CASES = [
+    ("int32", "sum"),
+    ("int32", "prod"),
+    ("uint8", "sum"),
+    ("bool", "sum"),
+    ("int64", "mean"),
+    ("int32", "max"),
+    ("float32", "sum"),
+    ("float32", "mean"),
+    ("float32", "logsumexp"),
+    ("int64", "var"),
+    ("float32", "var"),
+]
+
+
+def test_reduction_dtypes_match_numpy() -> None:
+    xs, outs, values, wants = [], [], [], []
+    for k, (dtype, kind) in enumerate(DTYPE_CASES):
+        fn, oracle = REDUCTIONS[kind]
+        x = pt.vector(f"x{k}", dtype=dtype)
+        value = np.array([1, 0, 3, 200], dtype=dtype)
+        want = np.asarray(oracle(value))
+        out = fn(x)
+        assert out.dtype == want.dtype, f"{kind} of {dtype}: {out.dtype}, NumPy {want.dtype}"
+        xs.append(x)
+        outs.append(out)
+        values.append(value)
+        wants.append(want)
+    compare_jax_and_py(xs, outs, values, wants, rtol=1e-6)
 
 
 def test_var_and_std_with_ddof_and_unknown_sizes() -> None:
