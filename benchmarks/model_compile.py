@@ -8,16 +8,21 @@ Each repetition defines everything anew (fresh Python functions, fresh
 graphs), so no cache of either side is hit; the cases are interleaved and the
 medians reported. PyMC is timed too when it is installed.
 
-Run: ``python benchmarks/model_compile.py [--reps N]``; prints a Markdown table.
+Run: ``python benchmarks/model_compile.py [--reps N] [--write]``; prints a
+Markdown section, and with ``--write`` puts it in ``benchmarks/README.md`` as
+the "model_compile" section (replacing only that section).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import re
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -127,32 +132,55 @@ CASES: dict[str, Case] = {
 }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=7)
-    args = parser.parse_args()
+def measure(reps: int) -> dict[tuple[str, str, str], list[float]]:
+    """Wall times in seconds by (model, kind, implementation), cases interleaved."""
     times: dict[tuple[str, str, str], list[float]] = {}
     with jax.enable_x64(True):
-        for _ in range(args.reps):
+        for _ in range(reps):
             for name, (define_pg, define_jax, point) in CASES.items():
                 theta = np.concatenate([np.ravel(v) for v in point.values()])
                 for kind in KINDS:
-                    times.setdefault((name, kind, "ppgraph"), []).append(
-                        time_ppgraph(define_pg, kind, point)
-                    )
-                    times.setdefault((name, kind, "jax"), []).append(
-                        time_jax(define_jax, kind, theta)
-                    )
-                    pymc = time_pymc(name, kind, point)
-                    if pymc is not None:
-                        times.setdefault((name, kind, "pymc"), []).append(pymc)
-    print(f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
-          f"Python {platform.python_version()}, jax {jax.__version__}, "
-          f"device {jax.devices()[0].platform}, reps {args.reps}")  # fmt: skip
+                    runs = [
+                        ("ppgraph", time_ppgraph(define_pg, kind, point)),
+                        ("jax", time_jax(define_jax, kind, theta)),
+                        ("pymc", time_pymc(name, kind, point)),
+                    ]
+                    for impl, t in runs:
+                        if t is not None:
+                            times.setdefault((name, kind, impl), []).append(t)
+    return times
+
+
+def report(times: dict[tuple[str, str, str], list[float]], reps: int) -> str:
+    """The README section: machine, table of medians, how to reproduce."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     has_pymc = any(k[2] == "pymc" for k in times)
-    print("\n| model | first value of | ppgraph (ms) | hand-written JAX (ms) | ratio |"
-          + (" PyMC (ms) |" if has_pymc else ""))  # fmt: skip
-    print("| --- | --- | --- | --- | --- |" + (" --- |" if has_pymc else ""))
+    lines = [
+        "## model_compile",
+        "",
+        "From model definition to the first value of logp, dlogp and d2logp (wall time, "
+        "milliseconds, medians of interleaved repetitions in one process): ppgraph's "
+        "`pg.Model` + `compile_logp`/`compile_dlogp`/`compile_d2logp` + one call, against "
+        "hand-written JAX (`jax.jit` of the log-density, of `jax.value_and_grad` and of "
+        "`jax.hessian`) + one call. Each repetition defines everything anew, so no cache "
+        "is hit. Target: ppgraph within 2x of hand-written JAX.",
+        "",
+        f"Machine: {cpu}, {os.cpu_count()} CPUs ({platform.system()} {platform.machine()}); "
+        f"Python {platform.python_version()}; jax {jax.__version__} on "
+        f"{jax.devices()[0].platform}; {reps} repetitions; load average at the end {load}.",
+        "",
+        "Reproduce: `python benchmarks/model_compile.py --reps 7 --write`",
+        "",
+        "| model | first value of | ppgraph | hand-written JAX | ratio |"
+        + (" PyMC |" if has_pymc else ""),
+        "| --- | --- | ---: | ---: | ---: |" + (" ---: |" if has_pymc else ""),
+    ]
     for name in CASES:
         for kind in KINDS:
             ours = statistics.median(times[(name, kind, "ppgraph")]) * 1e3
@@ -160,9 +188,33 @@ def main() -> None:
             row = f"| {name} | {kind} | {ours:.0f} | {ref:.0f} | {ours / ref:.2f} |"
             if has_pymc:
                 row += f" {statistics.median(times[(name, kind, 'pymc')]) * 1e3:.0f} |"
-            print(row)
+            lines.append(row)
     if not has_pymc:
-        print("\nPyMC is not installed: its column is left out.")
+        lines += ["", "PyMC is not installed here, so it is not timed."]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str) -> None:
+    """Replace (or append) the "## model_compile" section of benchmarks/README.md."""
+    path = Path(__file__).with_name("README.md")
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## model_compile\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
+    args = parser.parse_args()
+    section = report(measure(args.reps), args.reps)
+    print(section)
+    if args.write:
+        write_section(section)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ppgraph.backend.jax.dispatch.basic import jax_dtype
 from ppgraph.backend.jax.dispatch.check import collecting_checks
 from ppgraph.backend.jax.linker import lower, shared_inputs
 from ppgraph.config import CheckMode, config, validate_check_mode
@@ -42,17 +43,28 @@ def _needs_x64(variables: Sequence[Variable]) -> bool:
 def _detach(
     inputs: list[Variable], outputs: list[Variable]
 ) -> tuple[list[Variable], list[Variable]]:
-    """A copy of the graph over fresh stand-ins for ``inputs``.
-
-    Rewriting the copy can neither see through a given intermediate variable
-    (``log(z)`` with ``z = a + 1`` given must not become ``log1p(a)``) nor touch
-    the caller's nodes (names included).
+    """A copy of the graph over fresh stand-ins for ``inputs``, for when some are
+    intermediate variables: the graph is cut there, so rewriting cannot see
+    through one (``log(z)`` with ``z = a + 1`` given must not become ``log1p(a)``).
     """
     standins = [
         v.type.make_variable(name=v.name if v.name or v.owner is None else repr(v))
         for v in inputs
     ]
     return standins, clone_replace(outputs, replace=dict(zip(inputs, standins, strict=True)))
+
+
+def _rewrite(inputs: list[Variable], outputs: list[Variable]) -> list[Variable]:
+    """The rewritten outputs, with the caller's variables keeping their names
+    (the engine reuses unchanged nodes and may name them after what they replace)."""
+    from ppgraph.rewrite.pipeline import rewrite_graph
+
+    names = {v: v.name for v in ancestors(outputs, inputs)}
+    try:
+        return rewrite_graph(outputs, inputs)
+    finally:
+        for v, name in names.items():
+            v.name = name
 
 
 class _Compiled:
@@ -63,12 +75,10 @@ class _Compiled:
     ) -> None:
         _check_inputs(inputs, outputs)
         self.preps = [_preparer(v) for v in inputs]
-        if rewrite or any(v.owner is not None for v in inputs):
+        if any(v.owner is not None for v in inputs):
             inputs, outputs = _detach(inputs, outputs)
         if rewrite:
-            from ppgraph.rewrite.pipeline import rewrite_graph
-
-            outputs = rewrite_graph(outputs, inputs)
+            outputs = _rewrite(inputs, outputs)
         self.inputs = inputs
         self.outputs = outputs
         self.mode = mode
@@ -288,7 +298,10 @@ class Function:
             single = self.single
 
             def jax_fn(*args: Any) -> Any:
-                outs = pure(*args, *(s.get_value() for s in shared))
+                # An explicit dtype: JAX caches a NumPy array met as a constant by
+                # identity, and would reuse its 64-bit form in a later 32-bit trace.
+                values = [np.asarray(s.get_value()) for s in shared]
+                outs = pure(*args, *(jnp.asarray(v, dtype=jax_dtype(v.dtype)) for v in values))
                 return outs[0] if single else outs
 
             self._jax_fn = jax_fn

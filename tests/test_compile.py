@@ -196,6 +196,9 @@ def test_shared_value_changes_are_seen_without_retracing() -> None:
     data.set_value(np.arange(5.0))  # a new shape: new trace, right value
     assert f(1.0) == 10.0 and f.n_traces == 2
     assert f.jax_fn(1.0) == 10.0  # jax_fn reads the value when called
+    with jax.enable_x64(True):
+        assert jax.jit(f.jax_fn)(2.0) == 20.0
+    assert jax.jit(f.jax_fn)(np.float32(2.0)) == 20.0  # and again in 32-bit
     np.testing.assert_array_equal(data.eval(), np.arange(5.0))
 
 

@@ -389,7 +389,8 @@ class Flat(Continuous):
     @staticmethod
     def logcdf(value: Any) -> TensorVariable:
         # As PyMC: half the (infinite) mass lies below any finite point.
-        return m.where(m.eq(value, np.inf), 0.0, m.where(m.eq(value, -np.inf), -np.inf, -np.log(2.0)))
+        finite = m.where(m.eq(value, -np.inf), -np.inf, -np.log(2.0))
+        return m.where(m.eq(value, np.inf), 0.0, finite)
 
 
 class HalfFlat(Continuous):

@@ -10,7 +10,7 @@ import numpy as np
 
 from ppgraph.distributions.continuous import one_parametrization
 from ppgraph.distributions.distribution import Continuous
-from ppgraph.logprob.utils import bound, check_parameters, icdf_bound
+from ppgraph.logprob.utils import bound, check_parameters, icdf_bound, times_log, times_log1p
 from ppgraph.random.continuous import BetaRV, KumaraswamyRV, TriangularRV, UniformRV, VonMisesRV
 from ppgraph.tensor import math as m
 from ppgraph.tensor.check import check
@@ -121,7 +121,7 @@ class Beta(Continuous):
     @staticmethod
     def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
         x = m.clip(value, 0.0, 1.0)
-        res = m.xlogy(alpha - 1.0, x) + m.xlog1py(beta - 1.0, -x) - betaln(alpha, beta)
+        res = times_log(alpha - 1.0, x) + times_log1p(beta - 1.0, -x) - betaln(alpha, beta)
         res = bound(res, value >= 0, value <= 1)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
@@ -163,11 +163,14 @@ class Kumaraswamy(Continuous):
 
     @staticmethod
     def logp(value: Any, a: Any, b: Any) -> TensorVariable:
-        # log(1 - x^a) = log1mexp(a log x) keeps its precision as x^a nears 1.
+        # log(1 - x^a) = log1mexp(a log x) keeps its precision as x^a nears 1;
+        # at x = 1 the term is (b - 1) log 0, which is 0 for b = 1.
         x = m.clip(value, 0.0, 1.0)
-        log_1m_xa = m.log1mexp(a * m.log(x))
-        res = m.log(a) + m.log(b) + m.xlogy(a - 1.0, x)
-        res = res + m.where(m.eq(b, 1.0), 0.0, (b - 1.0) * log_1m_xa)
+        below_1 = x < 1
+        log_1m_xa = m.log1mexp(a * m.log(m.where(below_1, x, 0.5)))
+        at_1 = m.where(m.eq(b, 1.0), 0.0, m.where(b > 1, -np.inf, np.inf))
+        tail = m.where(below_1, (b - 1.0) * log_1m_xa, at_1)
+        res = m.log(a) + m.log(b) + times_log(a - 1.0, x) + tail
         res = bound(res, value >= 0, value <= 1)
         return check_parameters(res, a > 0, b > 0, msg="a > 0, b > 0")
 

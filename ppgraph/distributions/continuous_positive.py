@@ -15,6 +15,7 @@ from ppgraph.logprob.utils import (
     check_parameters,
     icdf_bound,
     logdiffexp,
+    times_log,
 )
 from ppgraph.random.continuous import (
     ChiSquaredRV,
@@ -34,7 +35,7 @@ from ppgraph.tensor.type import TensorVariable
 
 def gamma_logpdf(x: Any, alpha: Any, beta: Any) -> TensorVariable:
     """``alpha log beta - log Gamma(alpha) + (alpha - 1) log x - beta x`` for ``x >= 0``."""
-    res = alpha * m.log(beta) - m.gammaln(alpha) + m.xlogy(alpha - 1.0, x) - beta * x
+    res = alpha * m.log(beta) - m.gammaln(alpha) + times_log(alpha - 1.0, x) - beta * x
     return bound(res, x >= 0)
 
 
@@ -246,7 +247,7 @@ class Weibull(Continuous):
     @staticmethod
     def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
         z = m.maximum(value, 0.0) / beta
-        res = m.log(alpha) - m.log(beta) + m.xlogy(alpha - 1.0, z) - z**alpha
+        res = m.log(alpha) - m.log(beta) + times_log(alpha - 1.0, z) - z**alpha
         res = bound(res, value >= 0)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 

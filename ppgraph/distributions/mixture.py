@@ -123,6 +123,40 @@ class Mixture(Distribution):
             params = [p for _, ps in parts for p in ps]
         return make_rv(op, w, *params, size=_size(size, shape), rng=rng)
 
+    def __new__(cls, name: str, *args: Any, **kwargs: Any) -> Any:
+        """In a model, the components' shared default transform is the mixture's."""
+        comps = args[1] if len(args) > 1 else kwargs.get("comp_dists")
+        if comps is not None and "default_transform" not in kwargs:
+            kwargs["default_transform"] = shared_transform(comps)
+        return super().__new__(cls, name, *args, **kwargs)
+
+
+def _family(op: Any) -> type[Distribution] | None:
+    """The distribution class whose op is ``op``'s class, if one is defined."""
+    stack = list(Distribution.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__dict__.get("rv_op") is type(op):
+            return cls
+        stack.extend(cls.__subclasses__())
+    return None
+
+
+def shared_transform(comp_dists: Any) -> str | None:
+    """The default transform every component's family has (``"log"`` for a
+    mixture of positive families), as PyMC picks a mixture's; an interval is
+    left out: its bounds are each component's own.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> shared_transform([pg.HalfNormal.dist(1.0), pg.HalfNormal.dist(2.0)])
+        'log'
+    """
+    comps = [comp_dists] if is_random_variable(comp_dists) else list(comp_dists)
+    names = {getattr(_family(c.owner.op), "default_transform", None) for c in comps}
+    name = names.pop() if len(names) == 1 else None
+    return None if name == "interval" else name
+
 
 def _as_list(comp_dists: Any) -> Sequence[Any]:
     if not isinstance(comp_dists, list | tuple) or not comp_dists:

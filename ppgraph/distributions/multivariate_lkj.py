@@ -15,7 +15,7 @@ import numpy as np
 from ppgraph.config import config
 from ppgraph.distributions.discrete_math import betaln
 from ppgraph.distributions.distribution import Continuous
-from ppgraph.logprob.basic import logp as logp_of
+from ppgraph.logprob.basic import _logprob
 from ppgraph.logprob.utils import bound, check_parameters
 from ppgraph.random import multivariate as rv
 from ppgraph.random.op import is_random_variable, make_rv
@@ -117,21 +117,18 @@ class LKJCorr(Continuous):
         return check_parameters(res, eta > 0, msg="eta > 0")
 
 
-def _resize_sd(sd_dist: Any, batch: tuple[int, ...], n: int) -> TensorVariable:
-    """A fresh copy of the ``sd_dist`` variable with shape ``(*batch, n)``."""
+def _sd_family(sd_dist: Any) -> tuple[Any, list[TensorVariable]]:
+    """``sd_dist``'s op and parameters (scalars, or along the n standard deviations)."""
     if not is_random_variable(sd_dist):
         raise TypeError(
             "LKJCholeskyCov: sd_dist must be a distribution variable such as "
             f"pg.Exponential.dist(1.0), got {sd_dist!r}"
         )
     op = sd_dist.owner.op
+    if op.ndim_supp:
+        raise ValueError(f"LKJCholeskyCov: sd_dist must be a scalar family, got {op.name}")
     _, _, *params = sd_dist.owner.inputs
-    if op.ndim_supp > 1 or (op.ndim_supp == 1 and sd_dist.type.shape[-1] not in (n, None)):
-        raise ValueError(
-            f"LKJCholeskyCov: sd_dist must be scalar or a length-{n} vector, got {sd_dist.type}"
-        )
-    size = batch if op.ndim_supp else (*batch, n)
-    return make_rv(op, *params, size=size, name=sd_dist.name)
+    return op, params
 
 
 class LKJCholeskyCov(Continuous):
@@ -182,9 +179,16 @@ class LKJCholeskyCov(Continuous):
         size_n = rv.static_dim(n, "LKJCholeskyCov")
         if shape is not None:
             size = tuple(np.atleast_1d(shape))[:-1]
-        batch = () if size is None else tuple(int(s) for s in np.atleast_1d(size))
-        sd = _resize_sd(sd_dist, batch, size_n)
-        packed = super().dist(eta, size_n, sd, size=size, **kwargs)
+        unknown = [k for k in kwargs if k not in ("rng", "dtype")]
+        if unknown:
+            raise TypeError(
+                f"LKJCholeskyCov: unknown parameter {unknown[0]!r}; "
+                "accepted: eta, n, sd_dist, compute_corr, size, shape, rng, dtype"
+            )
+        sd_op, sd_params = _sd_family(sd_dist)
+        sd_ndims = tuple(min(p.ndim, 1) for p in sd_params)
+        op = rv.LKJCholeskyCovRV(kwargs.get("dtype") or "floatX", sd_op=sd_op, sd_ndims=sd_ndims)
+        packed = make_rv(op, size_n, eta, *sd_params, size=size, rng=kwargs.get("rng"))
         return cls.helper(packed, size_n) if compute_corr else packed
 
     def __new__(cls, name: str, *args: Any, compute_corr: bool = True, **kwargs: Any) -> Any:
@@ -200,23 +204,25 @@ class LKJCholeskyCov(Continuous):
         corr = cov / (expand_dims(stds, -1) * expand_dims(stds, -2))
         return chol, corr, stds
 
-    @staticmethod
-    def logp(value: Any, n: Any, eta: Any, sd: Any) -> TensorVariable:
-        size = rv.static_dim(n, "LKJCholeskyCov")
-        chol = expand_packed_triangular(size, value)
-        sd_vals = m.sqrt(sum_(m.square(chol), axis=-1))
-        diag = _diag(chol, size)
-        corr_diag = diag / sd_vals
-        logp_sd = logp_of(sd, sd_vals)
-        if logp_sd.ndim == as_tensor_variable(sd).ndim:
-            logp_sd = sum_(logp_sd, axis=-1)
-        i = arange(size, dtype=config.floatX)
-        log_d = m.log(corr_diag)
-        lkj = sum_((2.0 * expand_dims(eta, -1) - 3.0 + size - i) * log_d, axis=-1)
-        jacobian = sum_(log_d - i * m.log(sd_vals), axis=-1)
-        res = logp_sd + lkj - lkj_log_normalizer(size, eta) + jacobian
-        res = bound(res, all_(diag > 0, axis=-1))
-        return check_parameters(res, eta > 0, msg="eta > 0")
+
+@_logprob.register(rv.LKJCholeskyCovRV)
+def _lkjcholeskycov_logp(
+    op: rv.LKJCholeskyCovRV, value: Any, n: Any, eta: Any, *sd_params: Any
+) -> TensorVariable:
+    """LKJCholeskyCov's logp (registered by hand: it needs the op's ``sd_op``)."""
+    size = rv.static_dim(n, "LKJCholeskyCov")
+    chol = expand_packed_triangular(size, value)
+    sd_vals = m.sqrt(sum_(m.square(chol), axis=-1))
+    diag = _diag(chol, size)
+    log_d = m.log(diag / sd_vals)
+    assert op.sd_op is not None
+    logp_sd = sum_(_logprob(op.sd_op, sd_vals, *sd_params), axis=-1)
+    i = arange(size, dtype=config.floatX)
+    lkj = sum_((2.0 * expand_dims(eta, -1) - 3.0 + size - i) * log_d, axis=-1)
+    jacobian = sum_(log_d - i * m.log(sd_vals), axis=-1)
+    res = logp_sd + lkj - lkj_log_normalizer(size, eta) + jacobian
+    res = bound(res, all_(diag > 0, axis=-1))
+    return check_parameters(res, eta > 0, msg="eta > 0")
 
 
 def _n_of(packed: Any) -> int:

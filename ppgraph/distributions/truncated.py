@@ -22,6 +22,7 @@ import numpy as np
 
 from ppgraph.distributions.distribution import Distribution
 from ppgraph.logprob.basic import _icdf, _logcdf, _logprob, split_checks, wrap_checks
+from ppgraph.logprob.transforms import Interval
 from ppgraph.logprob.utils import bound, check_parameters
 from ppgraph.random.basic import NormalRV
 from ppgraph.random.composite import BoundedRV, TruncatedRV, unpack_rv
@@ -208,6 +209,16 @@ class Truncated(Distribution):
         if lower is None and upper is None:
             raise ValueError("Truncated: give lower=, upper= or both")
         return bounded_rv(TruncatedRV, dist, lower, upper, size, shape, rng)
+
+    def __new__(cls, name: str, *args: Any, **kwargs: Any) -> Any:
+        """In a model, a continuous truncated variable is sampled through the
+        interval transform of its bounds (``x_interval__``), as in PyMC."""
+        dist = args[0] if args else kwargs.get("dist")
+        lower = args[1] if len(args) > 1 else kwargs.get("lower")
+        upper = args[2] if len(args) > 2 else kwargs.get("upper")
+        if getattr(dist, "dtype", "").startswith("float"):
+            kwargs.setdefault("default_transform", Interval(lower, upper))
+        return super().__new__(cls, name, *args, **kwargs)
 
 
 __all__ = ["Truncated"]

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ppgraph.graph.basic import Variable
+from ppgraph.graph.basic import Constant, Variable
 from ppgraph.random.op import RandomVariable, is_random_variable
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import cast
@@ -79,14 +79,37 @@ def split_checks(out: TensorVariable) -> tuple[TensorVariable, list[tuple[Check,
     return out, checks
 
 
+def _structure(var: Variable, memo: dict[Variable, Any]) -> Any:
+    """A hashable key equal for graphs that compute the same thing the same way."""
+    if var not in memo:
+        if isinstance(var, Constant):
+            memo[var] = var.signature()
+        elif var.owner is None:
+            memo[var] = var
+        else:
+            ins = tuple(_structure(v, memo) for v in var.owner.inputs)
+            memo[var] = (var.owner.op, ins, var.index)
+    return memo[var]
+
+
 def wrap_checks(inner: Any, checks: list[tuple[Check, list[Any]]]) -> TensorVariable:
     """``inner`` under ``checks`` (as ``split_checks`` returned them); a Check
-    already seen (same op, same conditions) is applied once."""
+    repeated (same op, conditions built alike, as when a density uses its base's
+    logp and logcdf) is applied once.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> x = pg.Truncated.dist(pg.Normal.dist(0.0, 1.0), lower=-1.0, upper=1.0)
+        >>> [str(op) for op, _ in split_checks(pg.logp(x, 0.5))[1]]
+        ['Check{sigma > 0}', 'Check{lower <= upper}']
+    """
     out = as_tensor_variable(inner)
-    seen: set[tuple[Check, tuple[Any, ...]]] = set()
+    memo: dict[Variable, Any] = {}
+    seen: set[Any] = set()
     for op, conds in reversed(checks):
-        if (op, tuple(conds)) not in seen:
-            seen.add((op, tuple(conds)))
+        key = (op, tuple(_structure(c, memo) for c in conds))
+        if key not in seen:
+            seen.add(key)
             out = op(out, *conds)
     return out
 

@@ -8,7 +8,18 @@ import numpy as np
 
 from ppgraph.tensor.check import check
 from ppgraph.tensor.math import abs as abs_
-from ppgraph.tensor.math import and_, isfinite, log, log1mexp, log1p, log_ndtr, maximum, where
+from ppgraph.tensor.math import (
+    and_,
+    isfinite,
+    log,
+    log1mexp,
+    log1p,
+    log_ndtr,
+    maximum,
+    where,
+    xlog1py,
+    xlogy,
+)
 from ppgraph.tensor.type import TensorVariable
 
 
@@ -105,3 +116,30 @@ def safe_standardize(x: Any, loc: Any, scale: Any) -> TensorVariable:
     """
     finite = isfinite(x)
     return where(finite, (where(finite, x, loc) - loc) / scale, x)
+
+
+def times_log(c: Any, x: Any) -> TensorVariable:
+    """``c * log(x)`` for ``x >= 0``, with ``0 * log(0) = 0`` (a density's
+    ``(alpha - 1) log x`` at ``x = 0``) and the derivative ``log x`` in ``c``
+    wherever ``x > 0``, also at ``c = 0``.
+
+    Example:
+        >>> from ppgraph.logprob.utils import times_log
+        >>> float(times_log(0.0, 0.0).eval()), float(times_log(2.0, 1.0).eval())
+        (0.0, 0.0)
+    """
+    pos = x > 0
+    return where(pos, c * log(where(pos, x, 1.0)), xlogy(c, x))
+
+
+def times_log1p(c: Any, y: Any) -> TensorVariable:
+    """``c * log1p(y)`` for ``y >= -1``, with ``0 * log(0) = 0`` and the derivative
+    ``log1p(y)`` in ``c`` wherever ``y > -1``.
+
+    Example:
+        >>> from ppgraph.logprob.utils import times_log1p
+        >>> float(times_log1p(0.0, -1.0).eval())
+        0.0
+    """
+    pos = y > -1
+    return where(pos, c * log1p(where(pos, y, 0.0)), xlog1py(c, y))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ppgraph.graph.basic import Variable
+from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.type import TensorConstant, TensorType, TensorVariable
 
 if TYPE_CHECKING:
@@ -68,6 +69,10 @@ def _param_str(var: Variable, latex: bool) -> str:
         return _text("<constant>", latex)
     if var.name is not None:
         return _text(var.name, latex)
+    if is_random_variable(var) and var.owner is not None:  # a .dist(...) parameter
+        inner = ", ".join(_param_str(p, latex) for p in var.owner.inputs[2:])
+        op_name = str(getattr(var.owner.op, "name", "rv"))
+        return f"{_text(op_name, True) if latex else op_name}({inner})"
     return _depends(var, latex)
 
 

@@ -1,6 +1,6 @@
 """Random variable ops: explicit JAX keys, sizes and gufunc-style signatures."""
 
-from ppgraph.random import continuous
+from ppgraph.random import continuous, discrete, multivariate
 from ppgraph.random.basic import HalfNormalRV, NormalRV
 from ppgraph.random.op import (
     RandomKeySharedVariable,
@@ -19,8 +19,10 @@ __all__ = [
     "RandomKeyType",
     "RandomVariable",
     "continuous",
+    "discrete",
     "is_random_variable",
     "make_rv",
+    "multivariate",
     "new_key_data",
     "parse_signature",
 ]

@@ -110,13 +110,32 @@ class LKJCorrRV(_PackedRV):
 
 @dataclasses.dataclass(frozen=True)
 class LKJCholeskyCovRV(_PackedRV):
-    """LKJCholeskyCov(n, eta, sd): the lower triangle, row by row
+    """LKJCholeskyCov(n, eta, *sd_params): the lower triangle, row by row
     (``numpy.tril_indices(n)``), of the Cholesky factor of ``diag(sd) R diag(sd)``
-    with R ~ LKJCorr(n, eta); ``sd`` is a draw of the user's ``sd_dist``."""
+    with R ~ LKJCorr(n, eta) and sd ~ ``sd_op(*sd_params)`` (a scalar family; its
+    parameters are scalars or run along the n standard deviations: ``(d)`` dims).
+    The standard deviations are drawn inside this op, so no other random variable
+    enters its graph."""
 
     name: ClassVar[str] = "lkjcholeskycov"
-    signature: ClassVar[str] = "(),(),(d)->(m)"
-    params: ClassVar[tuple[str, ...]] = ("n", "eta", "sd")
+    sd_op: RandomVariable | None = None
+    sd_ndims: tuple[int, ...] = ()  # per sd parameter: 0 scalar, 1 along the n sds
+
+    @property
+    def signature(self) -> str:  # type: ignore[override]
+        return "(),()" + "".join(",(d)" if k else ",()" for k in self.sd_ndims) + "->(m)"
+
+    @property
+    def sd_params(self) -> tuple[str, ...]:
+        return () if self.sd_op is None else tuple(f"sd_{p}" for p in self.sd_op.params)
+
+    @property
+    def params(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("n", "eta", *self.sd_params)
 
     def packed_size(self, n: int) -> int:
         return n * (n + 1) // 2
+
+    def __str__(self) -> str:
+        sd = "" if self.sd_op is None else f", sd ~ {self.sd_op.name}"
+        return f"{self.name}_rv{{{self.signature}, {self.dtype}{sd}}}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from ppgraph.backend.jax.linker import gc_paused
 from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.algebra import ALGEBRA
 from ppgraph.rewrite.engine import rewrite_fixed_point
@@ -29,8 +30,9 @@ def rewrite_graph(
         >>> str(out.owner.op)
         'Elemwise{add}'
     """
-    canonical = rewrite_fixed_point(outputs, ALGEBRA, inputs, trace=trace)
-    stable = rewrite_fixed_point(canonical, STABILITY, inputs, trace=trace)
-    if all(a is b for a, b in zip(stable, canonical, strict=True)):
-        return stable  # stabilizing changed nothing: still canonical
-    return rewrite_fixed_point(stable, ALGEBRA, inputs, trace=trace)
+    with gc_paused():
+        canonical = rewrite_fixed_point(outputs, ALGEBRA, inputs, trace=trace)
+        stable = rewrite_fixed_point(canonical, STABILITY, inputs, trace=trace)
+        if all(a is b for a, b in zip(stable, canonical, strict=True)):
+            return stable  # stabilizing changed nothing: still canonical
+        return rewrite_fixed_point(stable, ALGEBRA, inputs, trace=trace)

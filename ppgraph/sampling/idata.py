@@ -87,9 +87,9 @@ def make_idata(
             data_groups["constant_data"] = constant
     groups = {g: dict(v) for g, v in groups.items() if v or g in sample_groups}
     if int(str(az.__version__).split(".")[0]) >= 1:  # pragma: no cover - ArviZ 1.x
-        return az.from_dict(
-            {**groups, **data_groups}, coords=coords, dims=dims, attrs=dict(attrs or {})
-        )
-    return az.from_dict(
-        **groups, **data_groups, coords=coords, dims=dims, attrs=dict(attrs or {})
-    )
+        idata = az.from_dict({**groups, **data_groups}, coords=coords, dims=dims)
+    else:
+        idata = az.from_dict(**groups, **data_groups, coords=coords, dims=dims)
+    for group in groups:
+        idata[group].attrs.update(attrs or {})
+    return idata

@@ -129,7 +129,8 @@ def sample_posterior_predictive(
         ...     y = pg.Normal("y", mu, 0.001, observed=[0.1, 0.2])
         >>> post = {"mu": np.full((2, 5), 3.0)}
         >>> pp = pg.sample_posterior_predictive(post, model=m, random_seed=1)
-        >>> pp.posterior_predictive["y"].shape, bool(abs(pp.posterior_predictive["y"] - 3).max() < 0.01)
+        >>> y = pp.posterior_predictive["y"]
+        >>> y.shape, bool(abs(y - 3.0).max() < 0.01)
         ((2, 5, 2), True)
     """
     model = modelcontext(model)

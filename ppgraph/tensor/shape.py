@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ppgraph.config import config
 from ppgraph.graph.basic import Apply, Op, Variable
 from ppgraph.tensor.elemwise import DimShuffle, as_tensors, broadcast_shapes, cast
 from ppgraph.tensor.reduction import normalize_axis
@@ -352,8 +353,8 @@ def broadcast_to(x: Any, shp: Sequence[Any]) -> TensorVariable:
     return out
 
 
-def full(shp: Sequence[Any], fill_value: Any, dtype: str | None = None) -> TensorVariable:
-    """An array of ``shp`` filled with ``fill_value``.
+def full(shp: Any, fill_value: Any, dtype: str | None = None) -> TensorVariable:
+    """An array of shape ``shp`` (ints or int scalars, or one int) filled with ``fill_value``.
 
     Example:
         >>> import ppgraph.tensor as pt
@@ -363,10 +364,10 @@ def full(shp: Sequence[Any], fill_value: Any, dtype: str | None = None) -> Tenso
     value = as_tensor_variable(fill_value, dtype=dtype)
     if dtype is not None:
         value = cast(value, dtype)
-    return broadcast_to(value, shp)
+    return broadcast_to(value, (shp,) if isinstance(shp, int | np.integer) else shp)
 
 
-def zeros(shp: Sequence[Any], dtype: str | None = None) -> TensorVariable:
+def zeros(shp: Any, dtype: str | None = None) -> TensorVariable:
     """An array of zeros (``config.floatX`` by default).
 
     Example:
@@ -377,7 +378,7 @@ def zeros(shp: Sequence[Any], dtype: str | None = None) -> TensorVariable:
     return full(shp, 0.0, dtype)
 
 
-def ones(shp: Sequence[Any], dtype: str | None = None) -> TensorVariable:
+def ones(shp: Any, dtype: str | None = None) -> TensorVariable:
     """An array of ones (``config.floatX`` by default).
 
     Example:
@@ -389,15 +390,19 @@ def ones(shp: Sequence[Any], dtype: str | None = None) -> TensorVariable:
 
 
 def arange(
-    start: int, stop: int | None = None, step: int = 1, dtype: str = "int64"
+    start: float, stop: float | None = None, step: float = 1, dtype: str | None = None
 ) -> TensorVariable:
-    """A constant range (its length must be known to compile for XLA).
+    """A constant range (its length must be known to compile for XLA); ints give
+    int64, floats ``config.floatX``, unless ``dtype`` says otherwise.
 
     Example:
         >>> import ppgraph.tensor as pt
-        >>> pt.arange(3).eval()
-        array([0, 1, 2])
+        >>> pt.arange(3).eval(), pt.arange(0, 1, 0.5).eval()
+        (array([0, 1, 2]), array([0. , 0.5]))
     """
     if stop is None:
         start, stop = 0, start
+    if dtype is None:
+        ints = all(isinstance(v, int | np.integer) for v in (start, stop, step))
+        dtype = "int64" if ints else config.floatX
     return constant(np.arange(start, stop, step, dtype=dtype))

@@ -117,7 +117,9 @@ def index_shape(
                 adv_pos.append(k)
                 out.append("adv")
         else:
-            adv_shapes.append(next(it).type.shape)
+            t = next(it)
+            _check_bounds(t, size, dim)
+            adv_shapes.append(t.type.shape)
             adv_pos.append(k)
             out.append("adv")
         dim += 1
@@ -131,6 +133,15 @@ def index_shape(
     if adjacent:
         return (*rest[:first], *bshape, *rest[first:])
     return (*bshape, *rest)
+
+
+def _check_bounds(index: TensorVariable, size: int | None, dim: int) -> None:
+    # A constant index array is checked now: under jit, JAX clamps what NumPy rejects.
+    if size is None or not isinstance(index, TensorConstant) or index.data.size == 0:
+        return
+    bad = index.data[(index.data < -size) | (index.data >= size)]
+    if bad.size:
+        raise IndexError(f"index {bad.flat[0]} is out of bounds for axis {dim} with size {size}")
 
 
 @dataclasses.dataclass(frozen=True)

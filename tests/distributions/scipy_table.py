@@ -243,6 +243,7 @@ class Twin:
     extra: tuple[float, ...] = ()  # more values: far tails, edges
     no_cdf_grad: tuple[str, ...] = ()  # parameters only betainc sees (JAX has no d/da, d/db)
     grad: bool = True  # test jit and gradients (alternative parametrizations mostly not)
+    edges: tuple[str, ...] = ()  # parameters that are support edges or kinks
     rtol: float = 1e-8  # for logp; logcdf and icdf use cdf_rtol
     cdf_rtol: float = 1e-8
     moments: bool = True  # False for heavy tails (no finite mean or variance)
@@ -272,7 +273,7 @@ TWINS: list[Twin] = [
       {"sigma": -1.0}, "sigma > 0, lower < upper",
       # scipy's truncnorm.logcdf 1e-10 above a bound is a difference of nearly equal
       # cdfs, off by up to 3e-7; test_near_lower_bound checks ppgraph there (mpmath).
-      cdf_rtol=5e-7),
+      cdf_rtol=5e-7, edges=("lower", "upper")),
     T("LogNormal", pg.LogNormal, lambda mu, sigma: stats.lognorm(sigma, scale=np.exp(mu)),
       ({"mu": 0.0, "sigma": 1.0}, {"mu": 2.0, "sigma": 0.1}), uniform_in(mu=(-3, 3), sigma=(0.1, 3)),
       {"sigma": -2.0}, "sigma > 0", extra=(1e-300, 1e10)),
@@ -303,12 +304,12 @@ TWINS: list[Twin] = [
       extra=(-1e15, 1e15), moments=False),
     T("Laplace", pg.Laplace, lambda mu, b: stats.laplace(mu, b),
       ({"mu": 1.0, "b": 2.0}, {"mu": 0.0, "b": 0.05}), uniform_in(mu=(-5, 5), b=(0.1, 10)),
-      {"b": 0.0}, "b > 0", extra=(-1e3, 1e3)),
+      {"b": 0.0}, "b > 0", extra=(-1e3, 1e3), edges=("mu",)),
     T("AsymmetricLaplace", pg.AsymmetricLaplace,
       lambda kappa, mu, b: stats.laplace_asymmetric(kappa, mu, 1 / b),
       ({"kappa": 1.5, "mu": 1.0, "b": 0.5}, {"kappa": 0.3, "mu": -2.0, "b": 3.0}),
       uniform_in(kappa=(0.2, 5), mu=(-5, 5), b=(0.1, 10)), {"kappa": -1.0}, "b > 0, kappa > 0",
-      extra=(-1e3, 1e3)),
+      extra=(-1e3, 1e3), edges=("mu",)),
     T("AsymmetricLaplace_q", pg.AsymmetricLaplace,
       lambda q, mu, b: stats.laplace_asymmetric(np.sqrt((1 - q) / q), mu, 1 / b),
       ({"q": 0.3, "mu": 1.0, "b": 0.5},), uniform_in(q=(0.05, 0.95), mu=(-5, 5), b=(0.1, 10)),
@@ -362,12 +363,12 @@ TWINS: list[Twin] = [
       {"m": -1.0}, "alpha > 0, m > 0", extra=(1e300,), moments=False,
       # scipy's pareto.logcdf just above m rounds x / m first: off by up to 4e-7
       # there; test_near_lower_bound checks ppgraph (mpmath).
-      cdf_rtol=5e-7),
+      cdf_rtol=5e-7, edges=("m",)),
     T("Wald", pg.Wald, _wald,
       ({"mu": 2.0, "lam": 3.0, "alpha": 0.0}, {"mu": 0.5, "lam": 20.0, "alpha": 1.0},
        {"mu": 10.0, "lam": 0.5, "alpha": 0.0}),
       uniform_in(mu=(0.2, 10), lam=(0.2, 20), alpha=(0.0, 3)), {"lam": -3.0},
-      "mu > 0, lam > 0, alpha >= 0", icdf=False),
+      "mu > 0, lam > 0, alpha >= 0", icdf=False, edges=("alpha",)),
     T("Wald_mu", pg.Wald, _wald, ({"mu": 1.5},), uniform_in(mu=(0.2, 5)),
       {"mu": -1.0}, "mu > 0, lam > 0, alpha >= 0", icdf=False, grad=False),
     T("Wald_mu_phi", pg.Wald, _wald, ({"mu": 1.5, "phi": 2.0},),
@@ -389,7 +390,7 @@ TWINS: list[Twin] = [
     # Bounded supports.
     T("Uniform", pg.Uniform, lambda lower, upper: stats.uniform(lower, upper - lower),
       ({"lower": -1.0, "upper": 3.0}, {"lower": 10.0, "upper": 10.001}), _ordered("lower", "upper"),
-      {"lower": 4.0}, "lower < upper"),
+      {"lower": 4.0}, "lower < upper", edges=("lower", "upper")),
     T("Beta", pg.Beta, lambda alpha, beta: stats.beta(alpha, beta),
       ({"alpha": 2.0, "beta": 3.0}, {"alpha": 0.3, "beta": 0.6}, {"alpha": 1.0, "beta": 1.0},
        {"alpha": 200.0, "beta": 5.0}),
@@ -409,7 +410,7 @@ TWINS: list[Twin] = [
       ({"lower": 0.0, "upper": 4.0, "c": 1.3}, {"lower": -1.0, "upper": 1.0, "c": 1.0},
        {"lower": -1.0, "upper": 1.0, "c": -1.0}),
       lambda rng: dict(zip(("lower", "c", "upper"), np.sort(rng.uniform(-5, 5, 3)).tolist(), strict=True)),
-      {"c": 5.0}, "lower <= c <= upper, lower < upper"),
+      {"c": 5.0}, "lower <= c <= upper, lower < upper", edges=("lower", "c", "upper")),
     T("VonMises", pg.VonMises, VonMises,
       ({"mu": 0.5, "kappa": 2.0}, {"mu": -2.0, "kappa": 1e-3}, {"mu": 0.0, "kappa": 500.0}),
       uniform_in(mu=(-3, 3), kappa=(0.1, 50)), {"kappa": -1.0}, "kappa > 0",
@@ -438,17 +439,19 @@ def _support_points(dist: Any) -> list[float]:
     return pts
 
 
-def points(twin: Twin) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
-    """Flat arrays (parameters, values, interior, inside): for each parameter set,
-    quantiles from the far tails in, a few random interior points, the support's
-    edges and just beyond, infinities, NaN and the twin's extra values.
-    ``interior`` marks the points where finite differences make sense, ``inside``
-    those in the support."""
+def points(twin: Twin) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Flat arrays (parameters, values, interior, inside, scale): for each
+    parameter set, quantiles from the far tails in, a few random interior points,
+    the support's edges and just beyond, infinities, NaN and the twin's extra
+    values. ``interior`` marks the points where finite differences make sense,
+    ``inside`` those in the support; ``scale`` is the distance to the support's
+    edges (a yardstick for steps)."""
     rng = np.random.default_rng(1 + sum(map(ord, twin.name)))
     rows: list[Params] = []
     values: list[float] = []
     interior: list[bool] = []
     inside: list[bool] = []
+    scale: list[float] = []
     for p in parameter_sets(twin):
         dist = twin.oracle(**p)
         inner = [*dist.ppf(np.array(TAIL_Q[2:-2])), *dist.ppf(rng.uniform(0.05, 0.95, 3))]
@@ -460,7 +463,10 @@ def points(twin: Twin) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, n
             values.append(float(v))
             interior.append(ok)
             inside.append(bool(lo <= v <= hi))
-    return _columns(rows), np.array(values), np.array(interior), np.array(inside)
+            with np.errstate(invalid="ignore"):
+                scale.append(min(abs(v - lo), abs(hi - v)))
+    columns = [np.array(a) for a in (values, interior, inside, scale)]
+    return _columns(rows), *columns  # type: ignore[return-value]
 
 
 def quantiles(twin: Twin) -> tuple[dict[str, np.ndarray], np.ndarray]:

@@ -32,27 +32,20 @@ BOUNDS = {"both": (-1.0, 3.0), "lower": (-1.0, None), "upper": (None, 3.0)}
 
 
 @pytest.mark.parametrize("which", list(BOUNDS))
-def test_logp_matches_scipy(which: str) -> None:
+def test_logp_logcdf_icdf_match_scipy(which: str) -> None:
     lower, upper = BOUNDS[which]
     x = pg.Censored.dist(pg.Normal.dist(MU, SIGMA), lower=lower, upper=upper)
-    v = pt.vector("v")
-    compare_jax_and_py([v], pg.logp(x, v), [VALUES], censored_logpdf(VALUES, lower, upper))
-
-
-@pytest.mark.parametrize("which", list(BOUNDS))
-def test_logcdf_and_icdf(which: str) -> None:
-    lower, upper = BOUNDS[which]
-    x = pg.Censored.dist(pg.Normal.dist(MU, SIGMA), lower=lower, upper=upper)
-    v = pt.vector("v")
     ref = st.norm(MU, SIGMA)
-    want = ref.logcdf(VALUES)
+    want_cdf = ref.logcdf(VALUES)
     if lower is not None:
-        want = np.where(VALUES < lower, -np.inf, want)
+        want_cdf = np.where(VALUES < lower, -np.inf, want_cdf)
     if upper is not None:
-        want = np.where(VALUES >= upper, 0.0, want)
-    compare_jax_and_py([v], pg.logcdf(x, v), [VALUES], want)
-    q = np.array([0.0, 0.1, 0.5, 0.95, 1.0])
-    compare_jax_and_py([v], pg.icdf(x, v), [q], np.clip(ref.ppf(q), lower, upper))
+        want_cdf = np.where(VALUES >= upper, 0.0, want_cdf)
+    qs = np.array([0.0, 0.1, 0.5, 0.95, 1.0])
+    want = [censored_logpdf(VALUES, lower, upper), want_cdf, np.clip(ref.ppf(qs), lower, upper)]
+    v, q = pt.vector("v"), pt.vector("q")
+    outs = [pg.logp(x, v), pg.logcdf(x, v), pg.icdf(x, q)]
+    compare_jax_and_py([v, q], outs, [VALUES, qs], want)
 
 
 def test_far_tail_masses_are_finite() -> None:
@@ -74,16 +67,18 @@ def test_draws_put_the_tail_mass_on_the_bounds() -> None:
 
 
 def test_discrete_base() -> None:
-    x = pg.Censored.dist(pg.Poisson.dist(3.0), lower=1, upper=5)
-    ref = st.poisson(3.0)
+    x = pg.Censored.dist(pg.Geometric.dist(0.3), lower=2, upper=5)
+    ref = st.geom(0.3)
     k = np.arange(0, 8)
-    inside = np.where((k > 1) & (k < 5), ref.logpmf(k), -np.inf)
-    want = np.where(k == 1, ref.logcdf(1), np.where(k == 5, ref.logsf(4), inside))
+    with np.errstate(divide="ignore"):
+        inside = np.where((k > 2) & (k < 5), ref.logpmf(k), -np.inf)
+    # P(X <= 2) on 2; P(X >= 5) = P(X > 4) on 5.
+    want = np.where(k == 2, ref.logcdf(2), np.where(k == 5, ref.logsf(4), inside))
     np.testing.assert_allclose(pg.logp(x, pt.constant(k)).eval(), want, rtol=1e-10)
-    draws = pg.draw(x, draws=20000, random_seed=1)
-    assert draws.dtype == np.int64 and draws.min() == 1 and draws.max() == 5
+    draws = pg.draw(x, draws=5000, random_seed=1)
+    assert draws.dtype == np.int64 and draws.min() == 2 and draws.max() == 5
     freq = np.bincount(draws, minlength=8) / draws.size
-    np.testing.assert_allclose(freq, np.exp(want), atol=0.01)
+    np.testing.assert_allclose(freq, np.exp(want), atol=0.02)
 
 
 def test_gradients() -> None:
@@ -93,8 +88,8 @@ def test_gradients() -> None:
     def oracle(mu_: Any, sigma_: Any, v_: Any) -> Any:
         return censored_logpdf(v_, -1.0, 3.0, mu_, sigma_)
 
-    compare_grad([mu, sigma, v], pg.logp(x, v), [MU, SIGMA, np.array([-1.0, 0.7, 3.0])], oracle,
-                 wrt=[0, 1])
+    values = [MU, SIGMA, np.array([-1.0, 0.7, 3.0])]
+    compare_grad([mu, sigma, v], pg.logp(x, v), values, oracle, wrt=[0, 1], eager=False)
 
 
 def test_checks_and_bad_input() -> None:

@@ -192,6 +192,70 @@ def mv_normal() -> tuple[pg.Model, Ref]:
     return m, ref
 
 
+def lkj_log_normalizer(n: int, eta: float) -> Any:
+    """log c_n(eta), with p(R) = det(R)**(eta - 1) / c_n (Lewandowski et al. 2009, eq. 16)."""
+    k = np.arange(1, n)
+    b = eta + (n - k - 1) / 2.0
+    log_beta = jax.scipy.special.betaln(b, b)
+    return jnp.log(2.0) * np.sum((2 * eta - 2 + n - k) * (n - k)) + jnp.sum((n - k) * log_beta)
+
+
+def lkj_cholesky_cov_ref(y: Any, n: int, eta: float) -> Any:
+    """log p of the packed value y of LKJCholeskyCov(n, eta, sd_dist=Exponential(1)),
+    by change of variables y -> (sigma, C's free entries), Jacobians by jax.jacobian."""
+    rows, cols = np.tril_indices(n)
+    diag = rows == cols
+    strict = np.tril_indices(n, -1)
+
+    def to_sigma_c(v: Any) -> Any:
+        packed = jnp.where(diag, jnp.exp(v), v)  # the value's diagonal is on the log scale
+        chol = jnp.zeros((n, n)).at[rows, cols].set(packed)
+        sigma = jnp.sqrt(jnp.sum(chol**2, axis=1))
+        return jnp.concatenate([sigma, (chol / sigma[:, None])[strict]])
+
+    def corr_from_c(c: Any) -> Any:
+        lower = jnp.zeros((n, n)).at[strict].set(c)
+        corr_chol = lower + jnp.diag(jnp.sqrt(1.0 - jnp.sum(lower**2, axis=1)))
+        return corr_chol @ corr_chol.T
+
+    def r_free(c: Any) -> Any:
+        return corr_from_c(c)[np.triu_indices(n, 1)]
+
+    s_c = to_sigma_c(y)
+    sigma, c = s_c[:n], s_c[n:]
+    _, log_jac_y = jnp.linalg.slogdet(jax.jacobian(to_sigma_c)(y))
+    _, log_jac_c = jnp.linalg.slogdet(jax.jacobian(r_free)(c))
+    _, logdet_r = jnp.linalg.slogdet(corr_from_c(c))
+    log_lkj = (eta - 1.0) * logdet_r - lkj_log_normalizer(n, eta)
+    return jst.expon.logpdf(sigma).sum() + log_lkj + log_jac_c + log_jac_y
+
+
+def mv_normal_lkj() -> tuple[pg.Model, Ref]:
+    if not hasattr(pg, "LKJCholeskyCov"):
+        pytest.skip("LKJCholeskyCov is not in ppgraph yet")
+    try:
+        pg.Model().register_rv  # noqa: B018
+        from ppgraph.logprob.transforms import get_transform
+
+        get_transform("cholesky-cov-packed")
+    except ValueError:
+        pytest.skip("the cholesky-cov-packed transform is not registered yet")
+    with pg.Model() as m:
+        chol, _, _ = pg.LKJCholeskyCov("chol", n=3, eta=2.0, sd_dist=pg.Exponential.dist(1.0))
+        mu = pg.Normal("mu", 0.0, 2.0, shape=3)
+        pg.MvNormal("y", mu=mu, chol=chol, observed=Y_MV)
+
+    def ref(point: dict[str, Any]) -> Any:
+        y = point["chol_cholesky-cov-packed__"]
+        rows, cols = np.tril_indices(3)
+        packed = jnp.where(rows == cols, jnp.exp(y), y)
+        chol = jnp.zeros((3, 3)).at[rows, cols].set(packed)
+        ll = jst.multivariate_normal.logpdf(Y_MV, point["mu"], chol @ chol.T).sum()
+        return lkj_cholesky_cov_ref(y, 3, 2.0) + jst.norm.logpdf(point["mu"], 0.0, 2.0).sum() + ll
+
+    return m, ref
+
+
 CORPUS: dict[str, Callable[[], tuple[pg.Model, Ref]]] = {
     "eight_schools_centered": eight_schools_centered,
     "eight_schools_noncentered": eight_schools_noncentered,
@@ -201,6 +265,7 @@ CORPUS: dict[str, Callable[[], tuple[pg.Model, Ref]]] = {
     "normal_mixture": normal_mixture,
     "dirichlet_multinomial": dirichlet_multinomial,
     "mv_normal": mv_normal,
+    "mv_normal_lkj": mv_normal_lkj,
 }
 
 

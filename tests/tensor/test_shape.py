@@ -231,10 +231,23 @@ def test_shape_arithmetic_stays_static_under_jit_grad_and_vmap() -> None:
     np.testing.assert_array_equal(grad, [[1.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
 
 
-def test_arange() -> None:
-    compare_jax_and_py(
-        [], [pt.arange(4), pt.arange(1, 7, 2)], [], [np.arange(4), np.arange(1, 7, 2)]
-    )
+def test_arange_and_int_shapes() -> None:
+    outs = [
+        pt.arange(4),
+        pt.arange(1, 7, 2),
+        pt.arange(0, 1, 0.25),
+        pt.zeros(3),
+        pt.ones(2, "int32"),
+    ]
+    wants = [
+        np.arange(4),
+        np.arange(1, 7, 2),
+        np.arange(0, 1, 0.25),
+        np.zeros(3),
+        np.ones(2, "int32"),
+    ]
+    assert [o.dtype for o in outs] == [str(w.dtype) for w in wants]
+    compare_jax_and_py([], outs, [], wants)
 
 
 def test_iteration_and_len_need_a_static_first_dim() -> None:

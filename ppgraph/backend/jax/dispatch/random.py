@@ -6,6 +6,7 @@ output's full shape (batch + core), and the parameters' values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -22,11 +23,17 @@ Sampler = Callable[..., Any]
 SAMPLERS: dict[type, Sampler] = {}
 
 
-def sampler(rv_type: type) -> Callable[[Sampler], Sampler]:
-    """Register the sampler of a RandomVariable family."""
+WITH_OP: set[type] = set()
+
+
+def sampler(rv_type: type, with_op: bool = False) -> Callable[[Sampler], Sampler]:
+    """Register the sampler of a RandomVariable family; ``with_op`` samplers get
+    the op first (for families whose op carries fields, e.g. another family's op)."""
 
     def register(fn: Sampler) -> Sampler:
         SAMPLERS[rv_type] = fn
+        if with_op:
+            WITH_OP.add(rv_type)
         return fn
 
     return register
@@ -48,6 +55,8 @@ def _random_variable(op: RandomVariable, node: Apply) -> Callable[..., Any]:
         fn = SAMPLERS[type(op)]
     except KeyError:
         raise NotImplementedError(f"no JAX sampler registered for {op.name}") from None
+    if type(op) in WITH_OP:
+        fn = functools.partial(fn, op)
     out_type = node.outputs[0].type
     static_shape = out_type.shape  # type: ignore[attr-defined]
     dtype = op.dtype

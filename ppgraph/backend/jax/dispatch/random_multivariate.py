@@ -6,13 +6,15 @@ batch part.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ppgraph.backend.jax.dispatch.random import sampler
+from ppgraph.backend.jax.dispatch.basic import jax_dtype
+from ppgraph.backend.jax.dispatch.random import SAMPLERS, WITH_OP, sampler
 from ppgraph.random import multivariate as mv
 
 Shape = tuple[int, ...]
@@ -88,10 +90,19 @@ def _lkjcorr(key: Any, shape: Shape, dtype: Any, n: Any, eta: Any) -> Any:
     return corr[..., rows, cols]
 
 
-@sampler(mv.LKJCholeskyCovRV)
-def _lkjcholeskycov(key: Any, shape: Shape, dtype: Any, n: Any, eta: Any, sd: Any) -> Any:
+@sampler(mv.LKJCholeskyCovRV, with_op=True)
+def _lkjcholeskycov(
+    op: mv.LKJCholeskyCovRV, key: Any, shape: Shape, dtype: Any, n: Any, eta: Any, *sd_params: Any
+) -> Any:
     size = int(np.rint((np.sqrt(1 + 8 * shape[-1]) - 1) / 2))  # m = size (size + 1) / 2
-    low = lkj_corr_cholesky(key, shape[:-1], size, eta, dtype)
+    k_sd, k_corr = jax.random.split(key)
+    sd_op = op.sd_op
+    assert sd_op is not None
+    draw_sd = SAMPLERS[type(sd_op)]
+    if type(sd_op) in WITH_OP:
+        draw_sd = functools.partial(draw_sd, sd_op)
+    sd = draw_sd(k_sd, (*shape[:-1], size), jax_dtype(sd_op.dtype), *sd_params)
+    low = lkj_corr_cholesky(k_corr, shape[:-1], size, eta, dtype)
     chol = jnp.asarray(sd, dtype)[..., :, None] * low
     rows, cols = np.tril_indices(size)
     return chol[..., rows, cols]
