@@ -82,9 +82,11 @@ def machine() -> str:
         )
     except (OSError, StopIteration):
         model = platform.processor() or "unknown CPU"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{model}, {os.cpu_count()} cores visible, {jax.devices()[0].platform.upper()} backend; "
-        f"Python {platform.python_version()}, JAX {jax.__version__}, NumPy {np.__version__}"
+        f"Python {platform.python_version()}, JAX {jax.__version__}, NumPy {np.__version__}; "
+        f"load average {load} at the end (other jobs were running)"
     )
 
 
@@ -109,28 +111,29 @@ def main() -> None:
         if pm_fn is not None:
             pm_times.append(timed(pm_fn))
     v, lp = statistics.median(vec), statistics.median(loop)
+    families = ", ".join(type(x.owner.op).__name__ for x in variables)
     print("## draw\n")
     print(f"`python benchmarks/draw.py --rounds {rounds}` on {machine()}.\n")
     print(
-        f"{DRAWS:,} draws of a 10-variable graph ({', '.join(type(x.owner.op).__name__ for x in variables)}); "
+        f"{DRAWS:,} draws of a 10-variable graph ({families}); "
         f"medians of {rounds} interleaved rounds, after warm-up.\n"
     )
-    print("| how | time for 10,000 draws | vs one `pg.draw` call |")
+    print("| how | time for 10,000 draws | relative to one `pg.draw` call |")
     print("| --- | ---: | ---: |")
-    print(f"| `pg.draw(vars, draws=10_000)`: one jitted, vmapped call | {v * 1e3:.1f} ms | 1× |")
+    print(f"| `pg.draw(vars, draws=10_000)`: one jitted, vmapped call | {v * 1e3:.1f} ms | 1 |")
     print(
-        f"| loop of `pg.draw(vars)` (200 calls timed, ×50) | {lp * 1e3:.0f} ms | "
-        f"{lp / v:.0f}× slower |"
+        f"| loop of `pg.draw(vars)`, 200 calls timed and scaled by 50 | {lp * 1e3:.0f} ms "
+        f"| {lp / v:.0f} times slower |"
     )
     if pm_times:
         pm = statistics.median(pm_times)
-        print(f"| PyMC `pm.draw(vars, draws=10_000)` | {pm * 1e3:.0f} ms | {pm / v:.1f}× |")
+        print(f"| PyMC `pm.draw(vars, draws=10_000)` | {pm * 1e3:.0f} ms | {pm / v:.1f} |")
     else:
         print("| PyMC `pm.draw` | not installed here, not timed | |")
     print(
-        f"\nFirst calls (tracing + XLA compile included): {first * 1e3:.0f} ms for 10,000 "
-        f"draws, {first_single * 1e3:.0f} ms for one draw. Target: the vectorized call at "
-        f"least 50× faster than the loop; measured {lp / v:.0f}×."
+        f"\nFirst calls (tracing and XLA compile included): {first * 1e3:.0f} ms for 10,000 "
+        f"draws, {first_single * 1e3:.0f} ms for one draw. Target: one call at least 50 "
+        f"times faster than the loop; measured {lp / v:.0f} times."
     )
 
 

@@ -11,7 +11,9 @@ branch (the other operand is a parameter: a constant, an input, any graph
 without random variables). Broadcasting the random branch to a larger shape
 is not invertible and is refused, as is a second random operand (``x + z`` is a
 convolution, not a change of variables). For a discrete ``x`` only shifts and
-negation apply: they keep integers integers and need no Jacobian.
+negation apply: they keep integers integers and need no Jacobian. For a
+multivariate ``x`` the steps act elementwise and the Jacobian terms are summed
+over a draw's core dims.
 """
 
 from __future__ import annotations
@@ -152,9 +154,21 @@ def invert(var: TensorVariable, value: TensorVariable) -> tuple[TensorVariable, 
     return var, steps
 
 
-def _core_reduce(x: TensorVariable, ndim_supp: int, how: Callable[..., TensorVariable]) -> Any:
-    """``x`` reduced over the core (support) dims of a multivariate variable."""
-    return how(x, axis=tuple(range(x.ndim - ndim_supp, x.ndim))) if ndim_supp else x
+def _core_reduce(
+    x: TensorVariable, var: TensorVariable, ndim_supp: int, how: Callable[..., TensorVariable]
+) -> Any:
+    """``x`` (elementwise over draws of ``var``) reduced over the core dims of a
+    multivariate variable: one term per element of a draw."""
+    if not ndim_supp:
+        return x
+    core = var.type.shape[var.ndim - ndim_supp :]
+    if None in core:
+        raise NotImplementedError(
+            f"the Jacobian of a transformed multivariate variable needs its core shape, "
+            f"got {var.type}"
+        )
+    x = x if x.type.shape[x.ndim - ndim_supp :] == core else m.add(x, np.zeros(core, x.dtype))
+    return how(x, axis=tuple(range(x.ndim - ndim_supp, x.ndim)))
 
 
 def derived_logp(var: TensorVariable, value: Any) -> TensorVariable:
@@ -186,9 +200,9 @@ def derived_logp(var: TensorVariable, value: Any) -> TensorVariable:
     inner = guard_value(base_value, inner, op.ndim_supp)
     for step in steps:
         if step.log_jac is not None:
-            inner = inner + _core_reduce(step.log_jac, op.ndim_supp, sum_)
+            inner = inner + _core_reduce(step.log_jac, var, op.ndim_supp, sum_)
         if step.support is not None:
-            ok = _core_reduce(step.support, op.ndim_supp, all_)
+            ok = _core_reduce(step.support, var, op.ndim_supp, all_)
             inner = m.where(ok, inner, -np.inf)
     name = var.name or rv.name or f"{op.name} variable"
     out = finish(wrap_checks(inner, checks), name, op, params, guard=(value, op.ndim_supp))

@@ -42,23 +42,10 @@ from ppgraph.tensor.shape import concatenate
 from ppgraph.tensor.type import TensorConstant, TensorVariable, as_tensor_variable, constant
 
 __all__ = [
-    "TRANSFORMS",
-    "Chain",
-    "Circular",
-    "Interval",
-    "Log",
-    "LogOdds",
-    "Ordered",
-    "Simplex",
-    "Transform",
-    "circular",
-    "get_transform",
-    "log",
-    "logodds",
-    "ordered",
-    "register_transform",
-    "simplex",
-]
+    "TRANSFORMS", "Chain", "Circular", "Interval", "Log", "LogOdds", "Ordered", "Simplex",
+    "Transform", "circular", "get_transform", "log", "logodds", "ordered",
+    "register_transform", "simplex",
+]  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True)

@@ -40,10 +40,10 @@ def _in_signature(op: RandomVariable) -> list[str]:
 def _univariate(op: RandomVariable, what: str) -> RandomVariable:
     if not isinstance(op, RandomVariable):
         raise TypeError(f"{what} takes random variables (e.g. pg.Normal.dist(0, 1)), got {op!r}")
-    if op.ndim_supp:
+    if op.ndim_supp or any(op.ndims_params):
         raise NotImplementedError(
-            f"{what} of {op.name}, a {op.ndim_supp}-d distribution: only distributions "
-            "of scalars are supported"
+            f"{what} of {op.name} (signature {op.signature}): only distributions of "
+            "scalars with scalar parameters are supported"
         )
     return op
 

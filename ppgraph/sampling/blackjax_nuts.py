@@ -118,6 +118,7 @@ def _compiled_run(
         hit = _runs.get(key)
     if hit is not None:
         return hit
+    fn: Callable[..., Any]
     if chain_method == "vectorized":
         fn = jax.jit(_run_fn(ld, tune, draws, target_accept, every, None))
     else:

@@ -213,9 +213,7 @@ def logdensity(
     return fn, fn.initial_position()
 
 
-def logprior(
-    model: Model | None = None, checks: str = "-inf", flat: bool = False
-) -> LogDensity:
+def logprior(model: Model | None = None, checks: str = "-inf", flat: bool = False) -> LogDensity:
     """The log-density of the free variables alone (Jacobians included), a pure
     JAX function of a position. With ``loglikelihood`` it adds up to ``logdensity``
     (BlackJAX's SMC takes the two apart).

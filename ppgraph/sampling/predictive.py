@@ -64,7 +64,8 @@ def sample_prior_predictive(
     chosen = _pick(model, var_names, every)
     values = draw(chosen, draws=draws, random_seed=random_seed) if chosen else []
     observed = set(model.observed_RVs)
-    prior, predictive = {}, {}
+    prior: dict[str, np.ndarray] = {}
+    predictive: dict[str, np.ndarray] = {}
     for var, value in zip(chosen, values, strict=True):
         (predictive if var in observed else prior)[str(var.name)] = value[None]
     groups = {"prior": prior, "prior_predictive": predictive}

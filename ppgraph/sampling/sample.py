@@ -42,9 +42,7 @@ def _check_args(sampler: str, chain_method: str, target_accept: float) -> None:
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; known samplers: {list(SAMPLERS)}")
     if chain_method not in CHAIN_METHODS:
-        raise ValueError(
-            f"unknown chain_method {chain_method!r}; known: {list(CHAIN_METHODS)}"
-        )
+        raise ValueError(f"unknown chain_method {chain_method!r}; known: {list(CHAIN_METHODS)}")
     if chain_method == "sharded" and sampler != "blackjax":
         raise ValueError('chain_method="sharded" runs with sampler="blackjax"')
     if not isinstance(target_accept, float | int) or not 0 < target_accept < 1:

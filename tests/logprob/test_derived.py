@@ -147,3 +147,18 @@ def test_draws_of_a_derived_variable() -> None:
     y = pt.exp(pg.Normal.dist(MU, SIGMA))
     draws = pg.draw(y, draws=4000, random_seed=3)
     assert st.kstest(draws, st.lognorm(SIGMA, scale=np.exp(MU)).cdf).pvalue > 0.01
+
+
+def test_multivariate_jacobian_sums_over_the_core_dims() -> None:
+    cov, mu = np.array([[1.0, 0.3], [0.3, 2.0]]), np.array([0.5, -1.0])
+    a, vals = np.array([2.0, -0.5]), np.array([0.2, 0.7])
+    x = pg.MvNormal.dist(mu, cov)
+    v = pt.vector("v")
+    outs = [pg.logp(pt.constant(a) * x - 1.0, v), pg.logp(pt.exp(x), v)]
+    want = [
+        st.multivariate_normal(a * mu - 1.0, np.outer(a, a) * cov).logpdf(vals),
+        st.multivariate_normal(mu, cov).logpdf(np.log(vals)) - np.log(vals).sum(),
+    ]
+    got = pg.function([v], outs)(vals)
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert pg.logp(pt.exp(x), v).eval({v: np.array([-1.0, 2.0])}) == -np.inf

@@ -17,10 +17,9 @@ def _model() -> pg.Model:
     with pg.Model(coords={"obs": ["a", "b", "c"]}) as m:
         x = pg.Data("x", [1.0, 2.0, 3.0], dims="obs")
         mu = pg.Normal("mu", 1.0, 2.0)
-        scale = pg.HalfNormal("scale", 1.0)
+        pg.HalfNormal("scale", 1.0)
         pg.Deterministic("shift", mu * x, dims="obs")
         pg.Normal("y", mu * x, 1.0, observed=[0.5, 2.5, 2.0], dims="obs")
-    del scale
     return m
 
 

@@ -20,10 +20,11 @@ import ppgraph as pg
 R, N_OBS = 200, 3
 CHAINS, TUNE, DRAWS, THIN = 2, 500, 500, 10
 BINS = 10
+SBC = tuple[dict[str, np.ndarray], Any, pg.Model]  # truth, InferenceData, model
 
 
 @pytest.fixture(scope="module")
-def sbc() -> tuple[dict[str, np.ndarray], Any, pg.Model]:
+def sbc() -> SBC:
     rng = np.random.default_rng(2024)
     truth = {"mu": rng.normal(0.0, 1.0, R), "sigma": np.abs(rng.normal(0.0, 1.0, R))}
     data = rng.normal(truth["mu"][:, None], truth["sigma"][:, None], size=(R, N_OBS))
@@ -31,12 +32,14 @@ def sbc() -> tuple[dict[str, np.ndarray], Any, pg.Model]:
         mu = pg.Normal("mu", 0.0, 1.0, shape=R)
         sigma = pg.HalfNormal("sigma", 1.0, shape=R)
         pg.Normal("y", mu[:, None], sigma[:, None], observed=data.astype("float32"))
-    idata = pg.sample(draws=DRAWS, tune=TUNE, chains=CHAINS, random_seed=5, progress_bar=False,
-                      target_accept=0.95, model=model, compute_convergence_checks=False)  # fmt: skip
+    idata = pg.sample(
+        draws=DRAWS, tune=TUNE, chains=CHAINS, target_accept=0.95, random_seed=5,
+        progress_bar=False, model=model, compute_convergence_checks=False,
+    )  # fmt: skip
     return truth, idata, model
 
 
-def test_ranks_of_the_truth_are_uniform(sbc: tuple[dict[str, np.ndarray], Any, pg.Model]) -> None:
+def test_ranks_of_the_truth_are_uniform(sbc: SBC) -> None:
     truth, idata, _ = sbc
     assert int(idata.sample_stats.diverging.sum()) == 0
     for name, true in truth.items():
@@ -47,7 +50,7 @@ def test_ranks_of_the_truth_are_uniform(sbc: tuple[dict[str, np.ndarray], Any, p
         assert p > 1e-3, (name, counts, p)
 
 
-def test_float32_end_to_end(sbc: tuple[dict[str, np.ndarray], Any, pg.Model]) -> None:
+def test_float32_end_to_end(sbc: SBC) -> None:
     _, idata, model = sbc
     assert {v.dtype for v in model.value_vars} == {"float32"}
     fn, position = pg.logdensity(model)

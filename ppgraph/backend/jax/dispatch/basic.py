@@ -83,7 +83,7 @@ def tensor_type(var: Variable) -> TensorType:
     return t
 
 
-def as_dtype(x: Any, dtype: str) -> Any:
+def as_dtype(x: Any, dtype: str | np.dtype[Any]) -> Any:
     """``x`` in ``dtype`` as JAX's current precision allows (float64 becomes
     float32 where 64-bit JAX is off, without a warning)."""
     import jax.numpy as jnp
@@ -94,7 +94,7 @@ def as_dtype(x: Any, dtype: str) -> Any:
     return x if x.dtype == want else x.astype(want)
 
 
-def jax_dtype(dtype: str) -> Any:
+def jax_dtype(dtype: str | np.dtype[Any]) -> Any:
     """``dtype`` as JAX's current precision allows."""
     from jax import dtypes
 

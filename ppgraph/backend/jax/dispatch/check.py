@@ -4,7 +4,9 @@ In "raise" mode a Check reports whether its conditions hold. Inside
 ``collecting_checks`` (how ``pg.function`` traces) the flag is collected and
 returned from the jitted call, and Python raises ``ParameterValueError`` after
 it: one small extra output, much cheaper per call than ``checkify``. Traced
-elsewhere, a raise-mode Check falls back to ``checkify.check``.
+elsewhere, a raise-mode Check falls back to ``checkify.check``. A Check's NaN
+flags (``Check.nan``) are reported first, each as ``sigma is NaN``, and the
+condition only when no parameter is NaN.
 """
 
 from __future__ import annotations

@@ -1,0 +1,256 @@
+"""Effective samples per second of NUTS: BlackJAX on ``pg.logdensity`` against the
+same BlackJAX driver on a hand-written JAX log-density (target: at least 0.95 of
+it) and against NumPyro's NUTS on NumPyro's own model (target: at least 1.0),
+for the eight schools (non-centered) and a logistic regression with 100,000
+rows; plus ``pg.sample`` end to end (and PyMC's ``pm.sample(nuts_sampler=
+"blackjax")`` when PyMC is installed).
+
+Every variant runs 4 chains, vectorized, warm-up by window adaptation, the
+whole run in one jit, with the data as arguments of the jitted function. The
+time is the wall time of a run after a first (compiling) run; the effective
+sample size is the smallest bulk ESS over the parameters (ArviZ). Rounds are
+interleaved in one process; medians are reported.
+
+Run: ``python benchmarks/sampling.py [--rounds N]``; prints a Markdown section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import arviz as az
+import blackjax
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.scipy import stats
+
+import ppgraph as pg
+import ppgraph.tensor as pt
+
+CHAINS = 4
+Y8 = np.array([28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0])
+S8 = np.array([15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0])
+ROWS, COLS = 100_000, 10
+
+
+# --- the two models, three ways each ----------------------------------------
+
+
+def schools_pg() -> pg.Model:
+    with pg.Model() as m:
+        mu = pg.Normal("mu", 0.0, 5.0)
+        tau = pg.HalfCauchy("tau", 5.0)
+        theta_t = pg.Normal("theta_t", 0.0, 1.0, shape=8)
+        pg.Deterministic("theta", mu + tau * theta_t)
+        pg.Normal("y", mu + tau * theta_t, S8, observed=Y8)
+    return m
+
+
+def schools_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+    y, s = data
+    tau = jnp.exp(p["tau_log__"])
+    return (stats.norm.logpdf(p["mu"], 0.0, 5.0) + jnp.log(2.0) + stats.cauchy.logpdf(tau, 0, 5)
+            + p["tau_log__"] + jnp.sum(stats.norm.logpdf(p["theta_t"]))
+            + jnp.sum(stats.norm.logpdf(y, p["mu"] + tau * p["theta_t"], s)))  # fmt: skip
+
+
+def schools_numpyro(y: Any, s: Any) -> None:
+    import numpyro
+    import numpyro.distributions as dist
+
+    mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
+    tau = numpyro.sample("tau", dist.HalfCauchy(5.0))
+    theta_t = numpyro.sample("theta_t", dist.Normal(0.0, 1.0).expand([8]))
+    numpyro.sample("y", dist.Normal(mu + tau * theta_t, s), obs=y)
+
+
+def logistic_data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(ROWS, COLS))
+    beta = rng.normal(0.0, 0.5, size=COLS)
+    y = rng.uniform(size=ROWS) < 1 / (1 + np.exp(-(0.3 + x @ beta)))
+    return x, y.astype(np.int64)
+
+
+def logistic_pg(x: np.ndarray, y: np.ndarray) -> pg.Model:
+    with pg.Model() as m:
+        xd = pg.Data("x", x)
+        alpha = pg.Normal("alpha", 0.0, 2.0)
+        beta = pg.Normal("beta", 0.0, 1.0, shape=COLS)
+        pg.Bernoulli("y", logit_p=alpha + pt.dot(xd, beta), observed=y)
+    return m
+
+
+def logistic_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+    x, y = data
+    z = p["alpha"] + x @ p["beta"]
+    return (stats.norm.logpdf(p["alpha"], 0.0, 2.0) + jnp.sum(stats.norm.logpdf(p["beta"]))
+            + jnp.sum(y * z - jnp.logaddexp(0.0, z)))  # fmt: skip
+
+
+def logistic_numpyro(x: Any, y: Any) -> None:
+    import numpyro
+    import numpyro.distributions as dist
+
+    alpha = numpyro.sample("alpha", dist.Normal(0.0, 2.0))
+    beta = numpyro.sample("beta", dist.Normal(0.0, 1.0).expand([COLS]))
+    numpyro.sample("y", dist.Bernoulli(logits=alpha + x @ beta), obs=y)
+
+
+# --- drivers ----------------------------------------------------------------
+
+
+def blackjax_run(logdensity: Callable[..., Any], tune: int, draws: int) -> Callable[..., Any]:
+    """Window adaptation then NUTS, chains vmapped, in one jit; data as arguments."""
+
+    def run(key: Any, init: Any, data: Any) -> Any:
+        def ld(p: Any) -> Any:
+            return logdensity(p, data)
+
+        def chain(key: Any, position: Any) -> Any:
+            k1, k2 = jax.random.split(key)
+            warmup = blackjax.window_adaptation(blackjax.nuts, ld,
+                                                adaptation_info_fn=lambda *_: None)  # fmt: skip
+            (state, params), _ = warmup.run(k1, position, num_steps=tune)
+            nuts = blackjax.nuts(ld, **params)
+
+            def step(state: Any, k: Any) -> Any:
+                state, _ = nuts.step(k, state)
+                return state, state.position
+
+            return jax.lax.scan(step, state, jax.random.split(k2, draws))[1]
+
+        return jax.vmap(chain)(jax.random.split(key, CHAINS), init)
+
+    return jax.jit(run)
+
+
+def min_ess(draws: dict[str, Any]) -> float:
+    ess = az.ess({k: np.asarray(v) for k, v in draws.items()}, method="bulk")
+    return float(min(float(ess[k].min()) for k in ess.data_vars))
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    out = jax.block_until_ready(fn())
+    return time.perf_counter() - start, out
+
+
+def variants(
+    model: pg.Model, hand: Callable[..., Any], np_model: Callable[..., Any], np_args: tuple,
+    tune: int, draws: int,
+) -> dict[str, Callable[[int], tuple[float, float]]]:  # fmt: skip
+    """name -> run(seed) -> (seconds, min ESS)."""
+    from numpyro.infer import MCMC, NUTS
+
+    fn, _ = pg.logdensity(model)
+    init = pg.initial_positions(model, chains=CHAINS, random_seed=0)
+    ours, theirs = blackjax_run(fn.apply, tune, draws), blackjax_run(hand, tune, draws)
+    data_pg = tuple(jnp.asarray(d) for d in fn.data)
+    data_hand = tuple(jnp.asarray(a) for a in np_args)
+    mcmc = MCMC(NUTS(np_model), num_warmup=tune, num_samples=draws, num_chains=CHAINS,
+                chain_method="vectorized", progress_bar=False, jit_model_args=True)  # fmt: skip
+
+    def bj(run: Callable[..., Any], data: Any) -> Callable[[int], tuple[float, float]]:
+        return lambda seed: _ess_time(lambda: run(jax.random.key(seed), init, data))
+
+    def numpyro_run(seed: int) -> tuple[float, float]:
+        t, _ = timed(lambda: mcmc.run(jax.random.key(seed), *data_hand))
+        return t, min_ess(mcmc.get_samples(group_by_chain=True))
+
+    def pg_sample(seed: int) -> tuple[float, float]:
+        t, idata = timed(lambda: pg.sample(draws=draws, tune=tune, chains=CHAINS,
+                                           random_seed=seed, progress_bar=False, model=model,
+                                           compute_convergence_checks=False))  # fmt: skip
+        return t, float(az.ess(idata.posterior, method="bulk").to_array().min())
+
+    return {
+        "BlackJAX on `pg.logdensity`": bj(ours, data_pg),
+        "BlackJAX on hand-written JAX": bj(theirs, data_hand),
+        "NumPyro NUTS, NumPyro's model": numpyro_run,
+        "`pg.sample` end to end": pg_sample,
+    }
+
+
+def _ess_time(call: Callable[[], Any]) -> tuple[float, float]:
+    t, draws = timed(call)
+    return t, min_ess(draws)
+
+
+def pymc_variant(kind: str, tune: int, draws: int) -> Callable[[int], tuple[float, float]] | None:
+    try:
+        import pymc as pm
+    except ImportError:
+        return None
+    with pm.Model() as m:
+        if kind == "schools":
+            mu, tau = pm.Normal("mu", 0, 5), pm.HalfCauchy("tau", 5)
+            theta_t = pm.Normal("theta_t", 0, 1, shape=8)
+            pm.Normal("y", mu + tau * theta_t, S8, observed=Y8)
+        else:
+            x, y = logistic_data()
+            alpha, beta = pm.Normal("alpha", 0, 2), pm.Normal("beta", 0, 1, shape=COLS)
+            pm.Bernoulli("y", logit_p=alpha + pm.math.dot(x, beta), observed=y)
+
+    def run(seed: int) -> tuple[float, float]:
+        with m:
+            t, idata = timed(lambda: pm.sample(draws=draws, tune=tune, chains=CHAINS,
+                                               nuts_sampler="blackjax", random_seed=seed,
+                                               progressbar=False))  # fmt: skip
+        return t, float(az.ess(idata.posterior, method="bulk").to_array().min())
+
+    return run
+
+
+def bench(name: str, runs: dict[str, Callable[[int], tuple[float, float]]], rounds: int) -> None:
+    first = {k: run(0)[0] for k, run in runs.items()}  # compiles
+    results: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
+    for r in range(1, rounds + 1):
+        for k, run in runs.items():
+            results[k].append(run(r))
+    rate = {k: statistics.median(e / t for t, e in v) for k, v in results.items()}
+    base = rate["BlackJAX on hand-written JAX"]
+    print(f"\n### {name}\n")
+    print("| sampler | first run (compile included) | run | min bulk ESS | ESS/s "
+          "| vs hand-written JAX |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for k, v in results.items():
+        t = statistics.median(x[0] for x in v)
+        e = statistics.median(x[1] for x in v)
+        print(f"| {k} | {first[k]:.1f} s | {t:.2f} s | {e:.0f} | {rate[k]:.0f} "
+              f"| {rate[k] / base:.2f} |")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", choices=["schools", "logistic"], default=None)
+    args = parser.parse_args()
+    from draw import machine  # type: ignore[import-not-found]
+
+    print("## sampling\n")
+    print(f"`python benchmarks/sampling.py --rounds {args.rounds}` on {machine()}.")
+    with jax.enable_x64(True):
+        if args.only in (None, "schools"):
+            runs = variants(schools_pg(), schools_jax, schools_numpyro, (Y8, S8), 1000, 1000)
+            pm_run = pymc_variant("schools", 1000, 1000)
+            if pm_run is not None:
+                runs["PyMC `pm.sample(nuts_sampler='blackjax')`"] = pm_run
+            bench("eight schools, 4 chains x (1000 tune + 1000 draws)", runs, args.rounds)
+        if args.only in (None, "logistic"):
+            x, y = logistic_data()
+            runs = variants(logistic_pg(x, y), logistic_jax, logistic_numpyro, (x, y), 500, 500)
+            pm_run = pymc_variant("logistic", 500, 500)
+            if pm_run is not None:
+                runs["PyMC `pm.sample(nuts_sampler='blackjax')`"] = pm_run
+            bench(f"logistic regression, {ROWS:,} x {COLS}, 4 chains x (500 + 500)", runs,
+                  args.rounds)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
