@@ -20,6 +20,9 @@ class TensorOperators:
     """Mixed into TensorVariable: arithmetic, comparisons, indexing, methods."""
 
     __slots__ = ()
+    # NumPy defers to our operators: ``np.float64(2.0) - x`` builds a graph node,
+    # not an object array of nodes.
+    __array_ufunc__ = None
 
     def __add__(self, other: Any) -> Any:
         return _t().add(self, other)
