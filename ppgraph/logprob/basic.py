@@ -54,6 +54,8 @@ def _rv_parts(rv: Any, what: str) -> tuple[RandomVariable, list[TensorVariable]]
 
 def _as_value(rv: TensorVariable, value: Any) -> TensorVariable:
     v = as_tensor_variable(value)
+    if rv.dtype[:3] in ("int", "uin") and v.dtype.startswith("float"):
+        return v  # a discrete logp of 2.5 is -inf: never round the value to an integer
     if v.dtype != rv.dtype and not isinstance(value, Variable):
         v = as_tensor_variable(np.asarray(value), dtype=rv.dtype)
     elif v.dtype != rv.dtype and rv.dtype.startswith("float"):

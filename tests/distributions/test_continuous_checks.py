@@ -1,0 +1,170 @@
+"""Parameter checks, parametrizations and float32 for the continuous
+distributions of ``scipy_table``: an out-of-domain parameter raises
+``ParameterValueError`` naming the condition (the default "raise" mode) or
+gives -inf (``check_mode="-inf"``, also under ``jax.vmap``); unknown keywords
+and ambiguous parametrizations are TypeErrors; everything computes in float32."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import ppgraph as pg
+import ppgraph.tensor as pt
+from tests.distributions.scipy_table import TWINS, Twin
+
+CHECKED = {t.name: t for t in TWINS if t.bad}
+
+
+def _inside(twin: Twin) -> float:
+    """A value inside the support for the first parameter set."""
+    return float(twin.oracle(**twin.params[0]).ppf(0.5))
+
+
+@functools.cache
+def combined(mode: str) -> tuple[pg.Function, list[tuple[str, str]]]:
+    """One function of every checked twin's parameters (scalars) to its logp at
+    a point inside its support, compiled in ``mode``."""
+    inputs, outs, names = [], [], []
+    for t in CHECKED.values():
+        params = {k: pt.scalar(f"{t.name}.{k}") for k in t.params[0]}
+        outs.append(pg.logp(t.dist.dist(**params), _inside(t)))
+        inputs += params.values()
+        names += [(t.name, k) for k in params]
+    return pg.function(inputs, outs, check_mode=mode), names
+
+
+def _args(bad: set[str]) -> list[float]:
+    """Every twin's first parameter set, with the invalid value for twins in ``bad``."""
+    _, names = combined("raise")
+    return [
+        {**CHECKED[t].params[0], **(CHECKED[t].bad if t in bad else {})}[k] for t, k in names
+    ]
+
+
+@pytest.mark.parametrize("name", list(CHECKED))
+def test_invalid_parameter_raises(name: str) -> None:
+    f, _ = combined("raise")
+    with pytest.raises(pg.ParameterValueError, match=re.escape(CHECKED[name].msg)):
+        f(*_args({name}))
+
+
+def test_invalid_parameters_give_minus_inf() -> None:
+    f, _ = combined("-inf")
+    good = f(*_args(set()))
+    assert all(np.isfinite(g) for g in good), dict(zip(CHECKED, good, strict=True))
+    bad = f(*_args(set(CHECKED)))
+    assert all(b == -np.inf for b in bad), dict(zip(CHECKED, bad, strict=True))
+
+
+def test_eval_raises_by_default() -> None:
+    x = pg.Gamma.dist(alpha=-1.0, beta=2.0)
+    with pytest.raises(pg.ParameterValueError, match=re.escape("alpha > 0, beta > 0")):
+        pg.logp(x, 1.0).eval()
+
+
+VMAPPED = ["Normal", "Gamma", "Beta", "StudentT", "Wald", "Triangular", "VonMises", "Exponential_scale"]
+
+
+def test_checks_under_vmap() -> None:
+    """Rows of parameters through ``jax.vmap`` of the pure function: the rows
+    with an invalid parameter give -inf, the others their logp."""
+    inputs, outs, rows = [], [], []
+    for name in VMAPPED:
+        t = CHECKED[name]
+        params = {k: pt.scalar(k) for k in t.params[0]}
+        outs.append(pg.logp(t.dist.dist(**params), _inside(t)))
+        inputs.append(list(params.values()))
+        rows.append([[t.params[0][k] for k in params], [{**t.params[0], **t.bad}[k] for k in params]])
+    fns = [pg.function(i, o).jax_fn for i, o in zip(inputs, outs, strict=True)]
+
+    def all_rows(*cols: Any) -> list[Any]:
+        return [jax.vmap(fn)(*c) for fn, c in zip(fns, cols, strict=True)]
+
+    with jax.enable_x64(True):
+        cols = [[jnp.asarray(c) for c in np.array(r).T] for r in rows]
+        res = jax.jit(all_rows)(*cols)
+    for name, r in zip(VMAPPED, res, strict=True):
+        assert np.isfinite(r[0]) and r[1] == -np.inf, f"{name}: {r}"
+
+
+BOTH = [
+    (pg.Normal, {"sigma": 1.0, "tau": 1.0}),
+    (pg.HalfNormal, {"sigma": 1.0, "tau": 1.0}),
+    (pg.LogNormal, {"sigma": 1.0, "tau": 1.0}),
+    (pg.TruncatedNormal, {"sigma": 1.0, "tau": 1.0}),
+    (pg.StudentT, {"nu": 3.0, "sigma": 1.0, "lam": 1.0}),
+    (pg.HalfStudentT, {"sigma": 1.0, "lam": 1.0}),
+    (pg.Exponential, {"lam": 1.0, "scale": 1.0}),
+    (pg.AsymmetricLaplace, {"b": 1.0, "kappa": 1.0, "q": 0.5}),
+    (pg.Gamma, {"alpha": 1.0, "beta": 1.0, "mu": 1.0, "sigma": 1.0}),
+    (pg.Gamma, {"alpha": 1.0, "sigma": 1.0}),
+    (pg.InverseGamma, {"alpha": 1.0, "mu": 1.0, "sigma": 1.0}),
+    (pg.Beta, {"alpha": 1.0, "beta": 1.0, "mu": 0.5, "nu": 2.0}),
+    (pg.Beta, {"mu": 0.5, "sigma": 0.1, "nu": 2.0}),
+    (pg.Wald, {"mu": 1.0, "lam": 1.0, "phi": 1.0}),
+]
+NEITHER = [
+    (pg.Gamma, {}),
+    (pg.Gamma, {"beta": 1.0}),
+    (pg.InverseGamma, {"beta": 1.0}),
+    (pg.Beta, {"alpha": 1.0}),
+    (pg.Wald, {"phi": 1.0}),
+    (pg.AsymmetricLaplace, {"b": 1.0, "mu": 0.0}),
+    (pg.ExGaussian, {"mu": 0.0, "sigma": 1.0}),
+    (pg.VonMises, {"mu": 0.0}),
+]
+
+
+@pytest.mark.parametrize(("dist", "kwargs"), BOTH + NEITHER)
+def test_ambiguous_or_missing_parametrization(dist: Any, kwargs: dict[str, float]) -> None:
+    with pytest.raises(TypeError, match=dist.__name__):
+        dist.dist(**kwargs)
+
+
+@pytest.mark.parametrize("name", list(CHECKED))
+def test_unknown_keyword(name: str) -> None:
+    t = CHECKED[name]
+    with pytest.raises(TypeError, match="unknown parameter 'sd'.*accepted: "):
+        t.dist.dist(**t.params[0], sd=1.0)
+
+
+QS = np.array([0.1, 0.5, 0.9])
+F32 = {n: t for n, t in CHECKED.items() if t.grad}
+
+
+@functools.cache
+def float32_results() -> dict[str, list[np.ndarray]]:
+    """logp, logcdf and icdf of every twin at three points, built and run in float32."""
+    outs: dict[str, list[Any]] = {}
+    with pg.config.change_flags(floatX="float32"):
+        for n, t in F32.items():
+            rv = t.dist.dist(**t.params[0])
+            x = t.oracle(**t.params[0]).ppf(QS).astype("float32")
+            outs[n] = [pg.logp(rv, x)]
+            outs[n] += [pg.logcdf(rv, x)] if t.logcdf else []
+            outs[n] += [pg.icdf(rv, QS.astype("float32"))] if t.icdf else []
+        flat = [o for v in outs.values() for o in v]
+        res = iter(pg.function([], flat)())
+    return {n: [next(res) for _ in v] for n, v in outs.items()}
+
+
+@pytest.mark.parametrize("name", list(F32))
+def test_float32(name: str) -> None:
+    """Computed in float32 (no 64-bit JAX): within float32 rounding of scipy in float64."""
+    t = F32[name]
+    p32 = {k: float(np.float32(v)) for k, v in t.params[0].items()}
+    dist = t.oracle(**p32)
+    x = t.oracle(**t.params[0]).ppf(QS).astype("float32").astype(float)
+    wants = [dist.logpdf(x)]
+    wants += [dist.logcdf(x)] if t.logcdf else []
+    wants += [dist.ppf(QS)] if t.icdf else []
+    for got, want in zip(float32_results()[name], wants, strict=True):
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5 * np.abs(want).max() + 1e-6)
