@@ -89,7 +89,7 @@ def test_checks_under_vmap() -> None:
 
     with jax.enable_x64(True):
         cols = [[jnp.asarray(c) for c in np.array(r).T] for r in rows]
-        res = jax.jit(all_rows)(*cols)
+        res = [np.asarray(r) for r in jax.jit(all_rows)(*cols)]
     for name, r in zip(VMAPPED, res, strict=True):
         assert np.isfinite(r[0]) and r[1] == -np.inf, f"{name}: {r}"
 

@@ -26,14 +26,15 @@ def _log1mexp(x: Any) -> Any:
 
 
 def _xlogy(x: Any, y: Any) -> Any:
-    # 0 where x == 0, even when y is 0 (0 * log 0 = 0 by convention).
-    safe_y = jnp.where(x == 0, jnp.ones_like(y), y)
-    return jnp.where(x == 0, jnp.zeros_like(x * safe_y), x * jnp.log(safe_y))
+    # 0 where x == 0 and y is not NaN (0 * log 0 = 0 by convention, as in SciPy). y is
+    # replaced only where log(y) is not finite, so d/dx at x = 0 is still log(y).
+    safe_y = jnp.where((x == 0) & ((y <= 0) | (y == jnp.inf)), jnp.ones_like(y), y)
+    return x * jnp.log(safe_y)
 
 
 def _xlog1py(x: Any, y: Any) -> Any:
-    safe_y = jnp.where(x == 0, jnp.zeros_like(y), y)
-    return jnp.where(x == 0, jnp.zeros_like(x * safe_y), x * jnp.log1p(safe_y))
+    safe_y = jnp.where((x == 0) & ((y <= -1) | (y == jnp.inf)), jnp.zeros_like(y), y)
+    return x * jnp.log1p(safe_y)
 
 
 def _erfcx(x: Any) -> Any:
@@ -56,10 +57,12 @@ def _log_ndtr(x: Any) -> Any:
     # once ndtr(x) rounds near 1 (x > ~3), and a 3-term series below -20 (off by
     # 4e-9 there). log1p(-ndtr(-x)) for x > 0 and log(erfcx(-x/sqrt2) / 2) - x^2/2
     # for x < -1 are accurate to rounding.
+    # Each branch sees a safe stand-in outside its range (not a clip: at a clip's
+    # bound the gradient is split between the tied arguments).
     pos = jnp.where(x > 0, x, 1.0)
     neg = jnp.where(x < -1, x, -2.0)
     tail = jnp.log(0.5 * _erfcx(-neg * 0.7071067811865476)) - 0.5 * neg * neg
-    mid = jss.log_ndtr(jnp.clip(x, -1.0, 0.0))
+    mid = jss.log_ndtr(jnp.where((x <= 0) & (x >= -1), x, -0.5))
     return jnp.where(x > 0, jnp.log1p(-jss.ndtr(-pos)), jnp.where(x < -1, tail, mid))
 
 
