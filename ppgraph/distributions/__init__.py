@@ -7,6 +7,7 @@ from ppgraph.distributions import (
     censored,
     continuous,
     continuous_bounded,
+    continuous_heavy,
     continuous_positive,
     continuous_real,
     discrete,
@@ -20,6 +21,7 @@ from ppgraph.distributions import (
 from ppgraph.distributions.censored import *  # noqa: F403
 from ppgraph.distributions.continuous import *  # noqa: F403
 from ppgraph.distributions.continuous_bounded import *  # noqa: F403
+from ppgraph.distributions.continuous_heavy import *  # noqa: F403
 from ppgraph.distributions.continuous_positive import *  # noqa: F403
 from ppgraph.distributions.continuous_real import *  # noqa: F403
 from ppgraph.distributions.discrete import *  # noqa: F403
@@ -37,6 +39,7 @@ __all__ = [
     "Distribution",
     *continuous.__all__,
     *continuous_bounded.__all__,
+    *continuous_heavy.__all__,
     *continuous_positive.__all__,
     *continuous_real.__all__,
     *discrete.__all__,

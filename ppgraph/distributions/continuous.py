@@ -1,8 +1,9 @@
-"""Continuous distributions of the normal family, and the improper Flat ones:
-parameters as PyMC names them, maths beside each.
+"""Continuous distributions of the normal family: parameters as PyMC names
+them, maths beside each; and the helpers the continuous modules share.
 
-The other continuous families are in ``continuous_real.py`` (the real line),
-``continuous_positive.py`` and ``continuous_bounded.py``.
+The other continuous families are in ``continuous_heavy.py`` (Student's t and
+Cauchy), ``continuous_real.py`` (the real line, Flat), ``continuous_positive.py``
+and ``continuous_bounded.py``.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from ppgraph.logprob.utils import (
 )
 from ppgraph.random.basic import HalfNormalRV, NormalRV
 from ppgraph.random.continuous import (
-    FlatRV,
-    HalfFlatRV,
     LogitNormalRV,
     LogNormalRV,
     SkewNormalRV,
@@ -359,76 +358,7 @@ class SkewNormal(Continuous):
         return check_parameters(res, sigma > 0, msg="sigma > 0")
 
 
-class Flat(Continuous):
-    r"""The improper uniform density on the real line: :math:`\log p(x) = 0`.
-
-    It has no draws; the model layer starts it at 0.
-
-    Example:
-        >>> import ppgraph as pg
-        >>> float(pg.logp(pg.Flat.dist(), 123.0).eval())
-        0.0
-    """
-
-    rv_op = FlatRV
-    print_name: ClassVar[tuple[str, str]] = ("Flat", r"\operatorname{Flat}")
-
-    @classmethod
-    def parametrize(cls) -> list[Any]:
-        return []
-
-    @staticmethod
-    def support_point() -> Any:
-        """Where the model layer starts it (PyMC's choice)."""
-        return 0.0
-
-    @staticmethod
-    def logp(value: Any) -> TensorVariable:
-        return m.where(m.isfinite(value), 0.0, -np.inf)
-
-    @staticmethod
-    def logcdf(value: Any) -> TensorVariable:
-        # As PyMC: half the (infinite) mass lies below any finite point.
-        finite = m.where(m.eq(value, -np.inf), -np.inf, -np.log(2.0))
-        return m.where(m.eq(value, np.inf), 0.0, finite)
-
-
-class HalfFlat(Continuous):
-    r"""The improper uniform density on :math:`[0, \infty)`: :math:`\log p(x) = 0, x \ge 0`.
-
-    Example:
-        >>> import ppgraph as pg
-        >>> float(pg.logp(pg.HalfFlat.dist(), -1.0).eval())
-        -inf
-    """
-
-    rv_op = HalfFlatRV
-    print_name: ClassVar[tuple[str, str]] = ("HalfFlat", r"\operatorname{HalfFlat}")
-    support: ClassVar[str] = "positive"
-    default_transform: ClassVar[str | None] = "log"
-
-    @classmethod
-    def parametrize(cls) -> list[Any]:
-        return []
-
-    @staticmethod
-    def support_point() -> Any:
-        """Where the model layer starts it (PyMC's choice)."""
-        return 1.0
-
-    @staticmethod
-    def logp(value: Any) -> TensorVariable:
-        return m.where(value >= 0, 0.0, -np.inf)
-
-    @staticmethod
-    def logcdf(value: Any) -> TensorVariable:
-        # As PyMC: no finite point has any of the (infinite) mass below it.
-        return m.where(m.eq(value, np.inf), 0.0, -np.inf)
-
-
 __all__ = [
-    "Flat",
-    "HalfFlat",
     "HalfNormal",
     "LogNormal",
     "LogitNormal",

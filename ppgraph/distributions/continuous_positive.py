@@ -1,5 +1,6 @@
 """Continuous distributions on the positive half-line (HalfNormal and LogNormal
-are in ``continuous.py``): parameters as PyMC names them, maths beside each."""
+are in ``continuous.py``, HalfStudentT and HalfCauchy in ``continuous_heavy.py``):
+parameters as PyMC names them, maths beside each."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ppgraph.distributions.continuous import one_parametrization, sigma_from
-from ppgraph.distributions.continuous_real import studentt_log_tail, studentt_logpdf
+from ppgraph.distributions.continuous import one_parametrization
 from ppgraph.distributions.distribution import Continuous, resolve_alternative
 from ppgraph.logprob.utils import (
     bound,
@@ -21,8 +21,6 @@ from ppgraph.random.continuous import (
     ChiSquaredRV,
     ExponentialRV,
     GammaRV,
-    HalfCauchyRV,
-    HalfStudentTRV,
     InverseGammaRV,
     ParetoRV,
     WaldRV,
@@ -385,100 +383,10 @@ class Wald(Continuous):
         return check_parameters(res, mu > 0, lam > 0, alpha >= 0, msg=msg)
 
 
-class HalfStudentT(Continuous):
-    r"""The half Student t distribution on :math:`[0, \infty)` (``lam`` the
-    precision, as an alternative to ``sigma``).
-
-    .. math:: \log p(x) = \log 2 + \log \operatorname{StudentT}(x; \nu, 0, \sigma), \quad x \ge 0
-
-    Example:
-        >>> import ppgraph as pg
-        >>> round(float(pg.logp(pg.HalfStudentT.dist(nu=3.0, sigma=2.0), 1.0).eval()), 8)
-        -1.16097426
-    """
-
-    rv_op = HalfStudentTRV
-    print_name: ClassVar[tuple[str, str]] = ("HalfStudentT", r"\operatorname{HalfStudentT}")
-    support: ClassVar[str] = "positive"
-    default_transform: ClassVar[str | None] = "log"
-
-    @classmethod
-    def parametrize(cls, nu: Any = 1.0, sigma: Any = None, *, lam: Any = None) -> list[Any]:
-        return [nu, sigma_from("HalfStudentT", sigma, lam, "lam")]
-
-    @staticmethod
-    def support_point(nu: Any, sigma: Any) -> Any:
-        """Where the model layer starts it (PyMC's choice)."""
-        return sigma
-
-    @staticmethod
-    def logp(value: Any, nu: Any, sigma: Any) -> TensorVariable:
-        res = bound(np.log(2.0) + studentt_logpdf(value / sigma, nu, sigma), value >= 0)
-        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
-
-    @staticmethod
-    def logcdf(value: Any, nu: Any, sigma: Any) -> TensorVariable:
-        # F = 1 - 2 P(T < -z) = I_t(1/2, nu/2) with t = z^2 / (nu + z^2): the
-        # direct form near 0, the complement in the upper tail.
-        z = m.maximum(value, 0.0) / sigma
-        t = z * z / (nu + z * z)
-        direct = m.log(m.betainc(0.5, 0.5 * nu, t))
-        res = m.where(t < 0.5, direct, m.log1mexp(np.log(2.0) + studentt_log_tail(z, nu)))
-        res = bound(res, value > 0)
-        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
-
-
-class HalfCauchy(Continuous):
-    r"""The half-Cauchy distribution on :math:`[0, \infty)`, scale ``beta``.
-
-    .. math:: \log p(x) = \log 2 - \log\pi - \log\beta - \log(1 + x^2/\beta^2), \quad x \ge 0
-
-    Example:
-        >>> import ppgraph as pg
-        >>> round(float(pg.logp(pg.HalfCauchy.dist(beta=2.0), 1.0).eval()), 8)
-        -1.36787344
-    """
-
-    rv_op = HalfCauchyRV
-    print_name: ClassVar[tuple[str, str]] = ("C**+", r"\operatorname{C^{+}}")
-    support: ClassVar[str] = "positive"
-    default_transform: ClassVar[str | None] = "log"
-
-    @classmethod
-    def parametrize(cls, beta: Any) -> list[Any]:
-        return [0.0, beta]
-
-    @staticmethod
-    def support_point(loc: Any, beta: Any) -> Any:
-        """Where the model layer starts it (PyMC's choice)."""
-        return loc + beta
-
-    @staticmethod
-    def logp(value: Any, loc: Any, beta: Any) -> TensorVariable:
-        z = (value - loc) / beta
-        res = bound(np.log(2.0 / np.pi) - m.log(beta) - m.log1p(z * z), value >= loc)
-        return check_parameters(res, beta > 0, msg="beta > 0")
-
-    @staticmethod
-    def logcdf(value: Any, loc: Any, beta: Any) -> TensorVariable:
-        # F = (2 / pi) arctan z = 1 - (2 / pi) arctan(1 / z).
-        z = m.maximum(value - loc, 0.0) / beta
-        upper = m.log1p(-2.0 / np.pi * m.arctan2(1.0, z))
-        res = m.where(z < 1.0, np.log(2.0 / np.pi) + m.log(m.arctan(z)), upper)
-        return check_parameters(bound(res, value >= loc), beta > 0, msg="beta > 0")
-
-    @staticmethod
-    def icdf(q: Any, loc: Any, beta: Any) -> TensorVariable:
-        z = m.where(q < 0.5, m.tan(0.5 * np.pi * q), 1.0 / m.tan(0.5 * np.pi * (1.0 - q)))
-        return check_parameters(icdf_bound(loc + beta * z, q), beta > 0, msg="beta > 0")
-
-
 __all__ = [
     "ChiSquared",
     "Exponential",
     "Gamma",
-    "HalfCauchy",
-    "HalfStudentT",
     "InverseGamma",
     "Pareto",
     "Wald",

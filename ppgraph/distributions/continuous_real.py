@@ -1,5 +1,6 @@
-"""Continuous distributions on the real line (beyond the normal family):
-parameters as PyMC names them, maths beside each."""
+"""Continuous distributions on the real line (beyond the normal family and the
+heavy-tailed ones), and the improper Flat and HalfFlat: parameters as PyMC
+names them, maths beside each."""
 
 from __future__ import annotations
 
@@ -7,121 +8,22 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ppgraph.distributions.continuous import LOG_SQRT_2PI, SQRT2, sigma_from
+from ppgraph.distributions.continuous import LOG_SQRT_2PI, SQRT2
 from ppgraph.distributions.distribution import Continuous, resolve_alternative
 from ppgraph.logprob.utils import check_parameters, icdf_bound, logdiffexp
 from ppgraph.random.continuous import (
     AsymmetricLaplaceRV,
-    CauchyRV,
     ExGaussianRV,
+    FlatRV,
     GumbelRV,
+    HalfFlatRV,
     LaplaceRV,
     LogisticRV,
     MoyalRV,
-    StudentTRV,
 )
 from ppgraph.tensor import math as m
 from ppgraph.tensor.check import check
 from ppgraph.tensor.type import TensorVariable
-
-
-def studentt_log_tail(z: Any, nu: Any) -> TensorVariable:
-    """``log P(T <= -|z|)`` for Student's t with ``nu`` degrees of freedom:
-    ``I_x(nu/2, 1/2) / 2`` with ``x = nu / (nu + z^2)`` (Abramowitz & Stegun 26.7.1)."""
-    return np.log(0.5) + m.log(m.betainc(0.5 * nu, 0.5, nu / (nu + z * z)))
-
-
-def studentt_logpdf(z: Any, nu: Any, sigma: Any) -> TensorVariable:
-    """The Student t log-density at a standardized value ``z``."""
-    norm = m.gammaln(0.5 * (nu + 1.0)) - m.gammaln(0.5 * nu) - 0.5 * m.log(np.pi * nu)
-    return norm - m.log(sigma) - 0.5 * (nu + 1.0) * m.log1p(z * z / nu)
-
-
-class StudentT(Continuous):
-    r"""Student's t distribution (``lam`` the precision, as an alternative to ``sigma``).
-
-    .. math:: \log p(x) = \log\Gamma(\tfrac{\nu+1}{2}) - \log\Gamma(\tfrac{\nu}{2})
-              - \tfrac12\log(\nu\pi) - \log\sigma
-              - \tfrac{\nu+1}{2}\log\left(1 + \tfrac{(x-\mu)^2}{\nu\sigma^2}\right)
-
-    Example:
-        >>> import ppgraph as pg
-        >>> round(float(pg.logp(pg.StudentT.dist(nu=3.0, mu=1.0, sigma=2.0), 0.0).eval()), 8)
-        -1.85412145
-    """
-
-    rv_op = StudentTRV
-    print_name: ClassVar[tuple[str, str]] = ("StudentT", r"\operatorname{StudentT}")
-
-    @classmethod
-    def parametrize(
-        cls, nu: Any, mu: Any = 0.0, sigma: Any = None, *, lam: Any = None
-    ) -> list[Any]:
-        return [nu, mu, sigma_from("StudentT", sigma, lam, "lam")]
-
-    @staticmethod
-    def support_point(nu: Any, mu: Any, sigma: Any) -> Any:
-        """Where the model layer starts it (PyMC's choice)."""
-        return mu
-
-    @staticmethod
-    def logp(value: Any, nu: Any, mu: Any, sigma: Any) -> TensorVariable:
-        res = studentt_logpdf((value - mu) / sigma, nu, sigma)
-        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
-
-    @staticmethod
-    def logcdf(value: Any, nu: Any, mu: Any, sigma: Any) -> TensorVariable:
-        z = (value - mu) / sigma
-        tail = studentt_log_tail(z, nu)
-        res = m.where(z < 0, tail, m.log1mexp(tail))
-        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
-
-
-class Cauchy(Continuous):
-    r"""The Cauchy distribution, location ``alpha`` and scale ``beta``.
-
-    .. math:: \log p(x) = -\log\pi - \log\beta - \log\left(1 + \tfrac{(x-\alpha)^2}{\beta^2}\right)
-
-    Example:
-        >>> import ppgraph as pg
-        >>> round(float(pg.logp(pg.Cauchy.dist(alpha=1.0, beta=2.0), 4.0).eval()), 8)
-        -3.01653206
-    """
-
-    rv_op = CauchyRV
-    print_name: ClassVar[tuple[str, str]] = ("Cauchy", r"\operatorname{Cauchy}")
-
-    @classmethod
-    def parametrize(cls, alpha: Any, beta: Any) -> list[Any]:
-        return [alpha, beta]
-
-    @staticmethod
-    def support_point(alpha: Any, beta: Any) -> Any:
-        """Where the model layer starts it (PyMC's choice)."""
-        return alpha
-
-    @staticmethod
-    def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
-        z = (value - alpha) / beta
-        res = -np.log(np.pi) - m.log(beta) - m.log1p(z * z)
-        return check_parameters(res, beta > 0, msg="beta > 0")
-
-    @staticmethod
-    def logcdf(value: Any, alpha: Any, beta: Any) -> TensorVariable:
-        # F = arctan2(1, -z) / pi keeps the lower tail's precision (it is arctan(1/|z|) there).
-        z = (value - alpha) / beta
-        res = m.where(
-            z < 0,
-            m.log(m.arctan2(1.0, -z)) - np.log(np.pi),
-            m.log1p(-m.arctan2(1.0, z) / np.pi),
-        )
-        return check_parameters(res, beta > 0, msg="beta > 0")
-
-    @staticmethod
-    def icdf(q: Any, alpha: Any, beta: Any) -> TensorVariable:
-        # tan(pi (q - 1/2)) = -1 / tan(pi q): the cotangent keeps small q precise.
-        z = m.where(q < 0.5, -1.0 / m.tan(np.pi * q), 1.0 / m.tan(np.pi * (1.0 - q)))
-        return check_parameters(icdf_bound(alpha + beta * z, q), beta > 0, msg="beta > 0")
 
 
 class Laplace(Continuous):
@@ -398,13 +300,80 @@ class ExGaussian(Continuous):
         return check_parameters(res, sigma > 0, nu > 0, msg="sigma > 0, nu > 0")
 
 
+class Flat(Continuous):
+    r"""The improper uniform density on the real line: :math:`\log p(x) = 0`.
+
+    It has no draws; the model layer starts it at 0.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> float(pg.logp(pg.Flat.dist(), 123.0).eval())
+        0.0
+    """
+
+    rv_op = FlatRV
+    print_name: ClassVar[tuple[str, str]] = ("Flat", r"\operatorname{Flat}")
+
+    @classmethod
+    def parametrize(cls) -> list[Any]:
+        return []
+
+    @staticmethod
+    def support_point() -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return 0.0
+
+    @staticmethod
+    def logp(value: Any) -> TensorVariable:
+        return m.where(m.isfinite(value), 0.0, -np.inf)
+
+    @staticmethod
+    def logcdf(value: Any) -> TensorVariable:
+        # As PyMC: half the (infinite) mass lies below any finite point.
+        finite = m.where(m.eq(value, -np.inf), -np.inf, -np.log(2.0))
+        return m.where(m.eq(value, np.inf), 0.0, finite)
+
+
+class HalfFlat(Continuous):
+    r"""The improper uniform density on :math:`[0, \infty)`: :math:`\log p(x) = 0, x \ge 0`.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> float(pg.logp(pg.HalfFlat.dist(), -1.0).eval())
+        -inf
+    """
+
+    rv_op = HalfFlatRV
+    print_name: ClassVar[tuple[str, str]] = ("HalfFlat", r"\operatorname{HalfFlat}")
+    support: ClassVar[str] = "positive"
+    default_transform: ClassVar[str | None] = "log"
+
+    @classmethod
+    def parametrize(cls) -> list[Any]:
+        return []
+
+    @staticmethod
+    def support_point() -> Any:
+        """Where the model layer starts it (PyMC's choice)."""
+        return 1.0
+
+    @staticmethod
+    def logp(value: Any) -> TensorVariable:
+        return m.where(value >= 0, 0.0, -np.inf)
+
+    @staticmethod
+    def logcdf(value: Any) -> TensorVariable:
+        # As PyMC: no finite point has any of the (infinite) mass below it.
+        return m.where(m.eq(value, np.inf), 0.0, -np.inf)
+
+
 __all__ = [
     "AsymmetricLaplace",
-    "Cauchy",
     "ExGaussian",
+    "Flat",
     "Gumbel",
+    "HalfFlat",
     "Laplace",
     "Logistic",
     "Moyal",
-    "StudentT",
 ]

@@ -6,6 +6,7 @@ of logp and logcdf against central differences of the twin."""
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import jax
@@ -91,10 +92,26 @@ def assert_matches(
             assert not np.isnan(got[~np.isnan(b.values)]).any(), f"{twin.name} {what}: NaN"
 
 
+def _bad_args(twin: Twin, b: Built, n: int | None = None) -> list[np.ndarray]:
+    """The arguments with the twin's invalid parameter in the first row."""
+    args = [a.copy() for a in b.args[:n]]
+    names = list(b.params)
+    for k, v in twin.bad.items():
+        args[1 + names.index(k)][0] = v
+        if twin.icdf and n is None:
+            args[2 + len(names) + names.index(k)][0] = v
+    return args
+
+
 @pytest.mark.parametrize("name", list(BY_NAME))
 def test_matches_scipy(name: str) -> None:
+    """logp, logcdf and icdf through ``pg.function``; an invalid parameter in one
+    row makes the call raise, naming the condition (the default "raise" mode)."""
     twin, b = BY_NAME[name], built(name)
     assert_matches(twin, b, b.f(*b.args), "pg.function")
+    if twin.bad:
+        with pytest.raises(pg.ParameterValueError, match=re.escape(twin.msg)):
+            b.f(*_bad_args(twin, b))
 
 
 def _central_difference(twin: Twin, what: str, b: Built, wrt: str) -> np.ndarray:
@@ -145,7 +162,11 @@ def test_jit_and_gradients(name: str) -> None:
         return g.jax_fn(*args), grads
 
     with jax.enable_x64(True):
-        values, grads = jax.jit(run)(*[jnp.asarray(a) for a in b.args[: len(names)]])
+        jitted = jax.jit(run)
+        values, grads = jitted(*[jnp.asarray(a) for a in b.args[: len(names)]])
+        # A failing Check gives -inf in the pure function (what samplers need).
+        invalid = jitted(*[jnp.asarray(a) for a in _bad_args(twin, b, len(names))])[0]
+        assert all(np.all(np.asarray(v) == -np.inf) for v in invalid), f"{name}: not -inf"
     assert_matches(twin, b, values, "jax.jit", whats)
     for what, by_name in grads.items():
         for wrt, got in by_name.items():
@@ -157,8 +178,7 @@ def test_jit_and_gradients(name: str) -> None:
             scale = np.maximum(1.0, np.abs(want[ok]))
             close = np.isclose(got[ok] / scale, want[ok] / scale, rtol=0, atol=2e-5)
             bad = [
-                (b.values[i], got[i], want[i], _row(b, what, i))
-                for i in np.flatnonzero(ok)[~close]
+                (b.values[i], got[i], want[i], _row(b, what, i)) for i in np.flatnonzero(ok)[~close]
             ]
             assert not bad, f"{twin.name} d {what} / d {wrt}: (x, got, want, params) {bad[:5]}"
 
