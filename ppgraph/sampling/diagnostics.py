@@ -13,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SamplingError", "SamplingWarning", "convergence_warnings", "require"]
+__all__ = [
+    "SamplingError",
+    "SamplingWarning",
+    "check_finite",
+    "convergence_warnings",
+    "require",
+    "warn_non_finite",
+]
 
 # Thresholds as in PyMC and Vehtari et al. (2021).
 RHAT_MAX = 1.01
@@ -58,6 +65,19 @@ def check_finite(draws: Mapping[str, np.ndarray], where: str) -> None:
                 f"in chain(s) {chains}; the sampler diverged to NaN. Check the model with "
                 "model.debug(point) and its parameterization."
             )
+
+
+def warn_non_finite(values: Mapping[str, np.ndarray], what: str) -> None:
+    """A SamplingWarning naming the variables whose values contain NaN or inf."""
+    bad = {n: int((~np.isfinite(a)).sum()) for n, a in values.items() if a.dtype.kind == "f"}
+    bad = {n: k for n, k in bad.items() if k}
+    if bad:
+        warnings.warn(
+            f"{what} contain non-finite values: "
+            + ", ".join(f"{n} ({k} values)" for n, k in bad.items()),
+            SamplingWarning,
+            stacklevel=3,
+        )
 
 
 def convergence_warnings(idata: Any, n_divergent: int, free_names: list[str]) -> None:

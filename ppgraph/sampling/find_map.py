@@ -35,14 +35,14 @@ _runs: collections.OrderedDict[tuple[Any, ...], Callable[..., Any]] = collection
 _lock = threading.Lock()
 
 
-def _bfgs(ld: LogDensity, maxiter: int, tol: float) -> Callable[..., Any]:
+def _bfgs(ld: LogDensity) -> Callable[..., Any]:
     # jax.scipy's BFGS gives up when a line search fails, which happens far from
     # the mode; restarting from where it stopped (with a fresh Hessian) gets past it.
-    def run(x0: Any, data: Any) -> Any:
+    def run(x0: Any, data: Any, maxiter: Any, tol: Any) -> Any:
         def minimize(x: Any) -> Any:
             return jax.scipy.optimize.minimize(
-                lambda x, *d: -ld.apply(x, d), x, args=tuple(data), method="BFGS", tol=tol,
-                options={"maxiter": maxiter},
+                lambda x, *d: -ld.apply(x, d), x, args=tuple(data), method="BFGS",
+                options={"maxiter": maxiter, "gtol": tol},  # (minimize ignores its tol=)
             )  # fmt: skip
 
         def going(carry: Any) -> Any:
@@ -63,10 +63,10 @@ def _bfgs(ld: LogDensity, maxiter: int, tol: float) -> Callable[..., Any]:
     return run
 
 
-def _lbfgs(ld: LogDensity, maxiter: int, tol: float) -> Callable[..., Any]:
+def _lbfgs(ld: LogDensity) -> Callable[..., Any]:
     optax = require("optax", 'pg.find_MAP(method="L-BFGS")')
 
-    def run(x0: Any, data: Any) -> Any:
+    def run(x0: Any, data: Any, maxiter: Any, tol: Any) -> Any:
         def f(x: Any) -> Any:
             return -ld.apply(x, data)
 
@@ -90,13 +90,14 @@ def _lbfgs(ld: LogDensity, maxiter: int, tol: float) -> Callable[..., Any]:
     return run
 
 
-def _optimizer(ld: LogDensity, method: str, maxiter: int, tol: float) -> Callable[..., Any]:
-    key = (ld, method, maxiter, tol)
+def _optimizer(ld: LogDensity, method: str) -> Callable[..., Any]:
+    """The jitted optimization ``(x0, data, maxiter, tol) -> (x, logp, success, nit)``."""
+    key = (ld, method)
     with _lock:
         hit = _runs.get(key)
     if hit is None:
         build = _bfgs if method == "BFGS" else _lbfgs
-        hit = jax.jit(build(ld, maxiter, tol))
+        hit = jax.jit(build(ld))
         with _lock:
             _runs[key] = hit
             while len(_runs) > 16:
@@ -145,7 +146,8 @@ def find_MAP(
     point = apply_initvals(model, model.initial_point(), start or {})
     with x64_scope(ld.x64):
         x0 = jnp.asarray(ld.ravel(point))
-        x, lp, success, nit = _optimizer(ld, method, int(maxiter), float(tol))(x0, ld.data)
+        run = _optimizer(ld, method)
+        x, lp, success, nit = run(x0, ld.data, jnp.asarray(maxiter), jnp.asarray(tol, x0.dtype))
         x, lp, success, nit = np.asarray(x), float(lp), bool(success), int(nit)
     if not np.isfinite(lp):
         raise SamplingError(

@@ -4,7 +4,7 @@ constant data, and both ArviZ APIs (``InferenceData`` with ArviZ 0.x,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -67,7 +67,6 @@ def make_idata(
     groups: Mapping[str, Mapping[str, np.ndarray]],
     attrs: Mapping[str, Any] | None = None,
     include_data: bool = True,
-    sample_groups: Sequence[str] = (),
 ) -> Any:
     """An ArviZ container of ``groups`` ``{group: {name: (chain, draw, ...)}}``
     plus, with ``include_data``, ``observed_data`` and ``constant_data``."""
@@ -85,7 +84,7 @@ def make_idata(
             data_groups["observed_data"] = observed
         if constant:
             data_groups["constant_data"] = constant
-    groups = {g: dict(v) for g, v in groups.items() if v or g in sample_groups}
+    groups = {g: dict(v) for g, v in groups.items() if v}
     if int(str(az.__version__).split(".")[0]) >= 1:  # pragma: no cover - ArviZ 1.x
         idata = az.from_dict({**groups, **data_groups}, coords=coords, dims=dims)
     else:

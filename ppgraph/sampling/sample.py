@@ -20,7 +20,12 @@ import numpy as np
 from ppgraph.model.core import Model, modelcontext
 from ppgraph.sampling.batch import map_draws
 from ppgraph.sampling.constrain import constrain
-from ppgraph.sampling.diagnostics import check_finite, convergence_warnings, require
+from ppgraph.sampling.diagnostics import (
+    check_finite,
+    convergence_warnings,
+    require,
+    warn_non_finite,
+)
 from ppgraph.sampling.draw import _seed_key
 from ppgraph.sampling.idata import make_idata
 from ppgraph.sampling.initial import initial_positions
@@ -136,6 +141,8 @@ def sample(
                                  progress_bar)  # fmt: skip
     check_finite(raw, f"pg.sample(sampler={sampler!r})")
     posterior = constrain(raw, model)
+    warn_non_finite({str(d.name): posterior[str(d.name)] for d in model.deterministics},
+                    "the deterministics")  # fmt: skip
     groups: dict[str, dict[str, np.ndarray]] = {"posterior": posterior, "sample_stats": stats}
     if log_likelihood and model.observed_RVs:
         groups["log_likelihood"] = _pointwise(model, raw)

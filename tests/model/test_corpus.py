@@ -277,12 +277,12 @@ def check_against_reference(model: pg.Model, ref: Ref, seeds: range = range(3)) 
     logp, dlogp = model.compile_logp(), model.compile_dlogp()
     assert np.isfinite(logp(model.initial_point()))
     names = [str(v.name) for v in model.value_vars]
+    value_and_grad = jax.jit(jax.value_and_grad(ref))
     for seed in seeds:
         point = random_point(model, np.random.default_rng(seed))
         with jax.enable_x64(True):
-            jp = {k: jnp.asarray(v) for k, v in point.items()}
-            want = float(ref(jp))
-            g = jax.grad(ref)(jp)
+            value, g = value_and_grad({k: jnp.asarray(v) for k, v in point.items()})
+            want = float(value)
             want_grad = np.concatenate([np.ravel(g[n]) for n in names])
         np.testing.assert_allclose(logp(point), want, rtol=1e-10)
         np.testing.assert_allclose(dlogp(point), want_grad, rtol=1e-8, atol=1e-10)

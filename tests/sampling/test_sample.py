@@ -156,8 +156,12 @@ def test_convergence_warnings() -> None:
     assert _messages(good[:, :50] + np.arange(4)[:, None]) == []  # too few draws to judge
 
 
-def test_non_finite_draws_are_an_error() -> None:
-    from ppgraph.sampling.diagnostics import check_finite
+def test_non_finite_draws_are_an_error_and_non_finite_deterministics_a_warning() -> None:
+    from ppgraph.sampling.diagnostics import check_finite, warn_non_finite
+
+    with pytest.warns(pg.SamplingWarning, match=r"deterministics contain non-finite values: d \(2"):
+        warn_non_finite({"d": np.array([1.0, np.nan, -np.inf]), "ok": np.ones(3)},
+                        "the deterministics")  # fmt: skip
 
     draws = np.zeros((2, 5))
     draws[1, 3] = np.nan
