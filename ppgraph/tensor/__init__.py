@@ -7,6 +7,7 @@ indexing, linear algebra, ``Check``, and ``pt.random``.
 from ppgraph.tensor import random
 from ppgraph.tensor.check import Check, check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
+from ppgraph.tensor.gradient import grad, hessian
 from ppgraph.tensor.linalg import (
     cholesky,
     det,

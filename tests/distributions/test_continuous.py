@@ -169,11 +169,15 @@ def test_jit_and_gradients(name: str) -> None:
         assert all(np.all(np.asarray(v) == -np.inf) for v in invalid), f"{name}: not -inf"
     assert_matches(twin, b, values, "jax.jit", whats)
     for what, by_name in grads.items():
+        # Where scipy's value is off (near a bound of TruncatedNormal, Pareto), its
+        # differences are noise: compare where it agrees with ppgraph to 1e-10.
+        ours = np.asarray(values[whats.index(what)])
+        reliable = np.isclose(ours, b.expected(twin, what), rtol=1e-10, atol=0)
         for wrt, got in by_name.items():
             got = np.asarray(got) / weight
             want = _central_difference(twin, what, b, wrt)
             x = b.values if wrt == "value" else b.params[wrt]
-            ok = b.interior & np.isfinite(want) & np.isfinite(x)
+            ok = b.interior & reliable & np.isfinite(want) & np.isfinite(x)
             assert ok.sum() >= 0.5 * b.interior.sum(), f"{wrt}: too few points to compare"
             scale = np.maximum(1.0, np.abs(want[ok]))
             close = np.isclose(got[ok] / scale, want[ok] / scale, rtol=0, atol=2e-5)
