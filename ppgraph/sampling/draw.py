@@ -28,30 +28,37 @@ _cache: collections.OrderedDict[tuple[Any, ...], tuple[Any, ...]] = collections.
 _lock = threading.Lock()
 
 
-def _seed_key(random_seed: Any) -> Any:
-    """A typed JAX key from an int, a NumPy Generator, a JAX key (typed or raw
-    ``uint32[2]`` data) or None (fresh entropy)."""
+def _seed(random_seed: Any) -> Any:
+    """A typed JAX key, or raw ``uint32[2]`` key data (wrapped inside the jitted
+    call, so an int seed costs no eager JAX op), from an int, a NumPy Generator,
+    a JAX key (typed or raw data) or None (fresh entropy)."""
     if isinstance(random_seed, jax.Array):
         if jax.dtypes.issubdtype(random_seed.dtype, jax.dtypes.prng_key):
             if random_seed.shape != ():
                 raise ValueError(f"random_seed: one key, got keys of shape {random_seed.shape}")
             return random_seed
         if random_seed.dtype == np.uint32 and random_seed.shape == (2,):
-            return jax.random.wrap_key_data(random_seed)
+            return random_seed
     if random_seed is None:
-        data = np.random.SeedSequence().generate_state(2, dtype=np.uint32)
-    elif isinstance(random_seed, int | np.integer) and not isinstance(random_seed, bool):
+        return np.random.SeedSequence().generate_state(2, dtype=np.uint32)
+    if isinstance(random_seed, int | np.integer) and not isinstance(random_seed, bool):
         if random_seed < 0:
             raise ValueError(f"random_seed must be a non-negative int, got {random_seed}")
-        data = np.random.SeedSequence(int(random_seed)).generate_state(2, dtype=np.uint32)
-    elif isinstance(random_seed, np.random.Generator):
-        data = random_seed.integers(0, 2**32, size=2, dtype=np.uint32)
-    else:
-        raise TypeError(
-            "random_seed must be an int, a NumPy Generator, a JAX key or None; "
-            f"got {type(random_seed).__name__} {random_seed!r}"
-        )
-    return jax.random.wrap_key_data(jax.numpy.asarray(data))
+        return np.random.SeedSequence(int(random_seed)).generate_state(2, dtype=np.uint32)
+    if isinstance(random_seed, np.random.Generator):
+        return random_seed.integers(0, 2**32, size=2, dtype=np.uint32)
+    raise TypeError(
+        "random_seed must be an int, a NumPy Generator, a JAX key or None; "
+        f"got {type(random_seed).__name__} {random_seed!r}"
+    )
+
+
+def _seed_key(random_seed: Any) -> Any:
+    """A typed JAX key from any ``random_seed`` ``draw`` accepts."""
+    seed = _seed(random_seed)
+    if isinstance(seed, jax.Array) and jax.dtypes.issubdtype(seed.dtype, jax.dtypes.prng_key):
+        return seed
+    return jax.random.wrap_key_data(jax.numpy.asarray(seed))
 
 
 def _build(outputs: list[Variable], keys: list[SharedVariable], n: int | None) -> _Built:
@@ -62,7 +69,9 @@ def _build(outputs: list[Variable], keys: list[SharedVariable], n: int | None) -
     def one(key_data: Any, shared: Sequence[Any]) -> list[Any]:
         return pure(*[key_data[i] for i in range(n_keys)], *shared)
 
-    def run(key: Any, shared: Sequence[Any]) -> list[Any]:
+    def run(seed: Any, shared: Sequence[Any]) -> list[Any]:
+        typed = jax.dtypes.issubdtype(seed.dtype, jax.dtypes.prng_key)
+        key = seed if typed else jax.random.wrap_key_data(seed)
         count = 1 if n is None else n
         data = jax.random.key_data(jax.random.split(key, count * max(n_keys, 1)))
         data = data.reshape(count, max(n_keys, 1), -1)
@@ -116,6 +125,6 @@ def draw(
     fn, shared, x64 = hit
     values = [s.get_value() for s in shared]
     with jax.enable_x64(True) if x64 else contextlib.nullcontext():
-        res = fn(_seed_key(random_seed), values)
+        res = fn(_seed(random_seed), values)
     out = [np.asarray(r) for r in res]
     return out[0] if single else out

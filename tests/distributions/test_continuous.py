@@ -120,7 +120,7 @@ def _central_difference(twin: Twin, what: str, b: Built, wrt: str) -> np.ndarray
     x = b.values if wrt == "value" else b.params[wrt]
     # Steps well inside the local scale: the distance to an edge for the value
     # and for parameters that are edges, the size of the others.
-    h = 1e-6 * np.maximum(np.abs(x), 1e-3)
+    h = 1e-6 * np.maximum(np.abs(x), 1e-3 if wrt == "value" else 1.0)
     if wrt == "value" or wrt in twin.edges:
         h = np.minimum(h, 1e-5 * b.scale)
     h = np.where(np.isfinite(h), h, 0.0)
