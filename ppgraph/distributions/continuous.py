@@ -198,8 +198,8 @@ class TruncatedNormal(Continuous):
 
     @staticmethod
     def support_point(mu: Any, sigma: Any, lower: Any, upper: Any) -> Any:
-        """Where the model layer starts it (PyMC's): ``mu`` if unbounded, one
-        unit inside a single bound, the midpoint of two."""
+        """Where the model layer starts it (PyMC's; always inside): ``mu`` if
+        unbounded, one unit inside a single bound, the midpoint of two."""
         no_lower = m.where(m.isinf(upper), mu, upper - 1.0)
         lower_only = m.where(m.isinf(upper), lower + 1.0, 0.5 * (lower + upper))
         return m.where(m.isinf(lower), no_lower, lower_only)
@@ -216,8 +216,7 @@ class TruncatedNormal(Continuous):
         # The smaller of the masses below and above x gives the precise tail;
         # together they are the normalizing mass.
         inside = m.and_(value > lower, value < upper)
-        middle = 0.5 * (m.maximum(lower, mu - sigma) + m.minimum(upper, mu + sigma))
-        x = m.where(inside, value, middle)
+        x = m.where(inside, value, TruncatedNormal.support_point(mu, sigma, lower, upper))
         below = TruncatedNormal._log_mass(mu, sigma, lower, x)
         above = TruncatedNormal._log_mass(mu, sigma, x, upper)
         log_z = m.logaddexp(below, above)

@@ -174,3 +174,25 @@ def test_float32() -> None:
             if got.dtype != np.float32 or not np.all(np.abs(got - want) <= tol):
                 wrong[f"{name} {what}"] = (got, want)
     assert not wrong
+
+
+def test_support_points_and_bounds() -> None:
+    """Every family's ``support_point`` (where the model layer starts it) has a
+    finite logp, and ``bounds`` (for the interval transform) are the twin's
+    support (one compiled function for all twins)."""
+    logps, bounds = [], []
+    for t in CHECKED.values():
+        rv = t.dist.dist(**t.params[0])
+        params = rv.owner.inputs[2:]
+        logps.append(pg.logp(rv, t.dist.support_point(*params)))
+        if hasattr(t.dist, "bounds"):
+            lo, hi = t.dist.bounds(*params)  # None: unbounded on that side
+            bounds += [pt.as_tensor(-np.inf if lo is None else lo)]
+            bounds += [pt.as_tensor(np.inf if hi is None else hi)]
+    res = pg.function([], logps + bounds)()
+    finite = dict(zip(CHECKED, map(float, res[: len(logps)]), strict=True))
+    assert all(np.isfinite(list(finite.values()))), finite
+    got = iter(map(float, res[len(logps) :]))
+    for t in CHECKED.values():
+        if hasattr(t.dist, "bounds"):
+            assert (next(got), next(got)) == t.oracle(**t.params[0]).support(), t.name
