@@ -38,19 +38,23 @@ def _in_signature(op: RandomVariable) -> list[str]:
 
 
 def _univariate(op: RandomVariable, what: str) -> RandomVariable:
+    """``op`` if its draws are scalars; a mixture's components must also have
+    scalar parameters (each is one entry of the mixture axis)."""
     if not isinstance(op, RandomVariable):
         raise TypeError(f"{what} takes random variables (e.g. pg.Normal.dist(0, 1)), got {op!r}")
-    if op.ndim_supp or any(op.ndims_params):
+    if op.ndim_supp or (what == "Mixture" and any(op.ndims_params)):
+        kind = "with scalar parameters " if what == "Mixture" else ""
         raise NotImplementedError(
             f"{what} of {op.name} (signature {op.signature}): only distributions of "
-            "scalars with scalar parameters are supported"
+            f"scalars {kind}are supported"
         )
     return op
 
 
 def unpack_rv(rv: Any, what: str) -> tuple[RandomVariable, list[TensorVariable]]:
-    """The op of a univariate ``.dist`` variable and its parameters, broadcast to
-    its shape when it was given a ``size`` (its own key is not used).
+    """The op of a univariate ``.dist`` variable and its parameters, their batch
+    dims broadcast to its shape when it was given a ``size`` (its own key is
+    not used).
 
     Example:
         >>> import ppgraph as pg
@@ -66,8 +70,11 @@ def unpack_rv(rv: Any, what: str) -> tuple[RandomVariable, list[TensorVariable]]
     _, size, *params = rv.owner.inputs
     op = _univariate(rv.owner.op, what)
     if isinstance(size, TensorConstant) and size.data.size:
-        shape = rv.type.shape
-        params = [p if p.type.shape == shape else broadcast_to(p, shape) for p in params]
+        out = []
+        for p, n_core in zip(params, op.ndims_params, strict=True):
+            shape = (*rv.type.shape, *p.type.shape[p.ndim - n_core :])
+            out.append(p if p.type.shape == shape else broadcast_to(p, shape))
+        params = out
     return op, params
 
 

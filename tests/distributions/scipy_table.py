@@ -239,7 +239,7 @@ TWINS: list[Twin] = [
       icdf=False, extra=(1e-300, 1 - 1e-16), no_cdf_grad=("alpha", "beta")),
     T("Beta_mu_sigma", pg.Beta, lambda mu, sigma: _beta_mu(mu, sigma=sigma),
       ({"mu": 0.3, "sigma": 0.2},), U(mu=(0.1, 0.9), sigma=(0.01, 0.05)),
-      {"sigma": 0.5}, "0 < sigma**2 < mu * (1 - mu)", icdf=False, no_cdf_grad=("mu", "sigma")),
+      {"sigma": 0.5}, "0 < sigma**2 < mu * (1 - mu)", icdf=False, grad=False),
     T("Beta_mu_nu", pg.Beta, lambda mu, nu: _beta_mu(mu, nu=nu),
       ({"mu": 0.3, "nu": 5.0},), U(mu=(0.1, 0.9), nu=(0.5, 50)),
       {"mu": 1.5}, "0 < mu < 1, nu > 0", **ALT),
