@@ -8,8 +8,12 @@ rows; plus ``pg.sample`` end to end (and PyMC's ``pm.sample(nuts_sampler=
 Every variant runs 4 chains, vectorized, warm-up by window adaptation, the
 whole run in one jit, with the data as arguments of the jitted function. The
 time is the wall time of a run after a first (compiling) run; the effective
-sample size is the smallest bulk ESS over the parameters (ArviZ). Rounds are
-interleaved in one process; medians are reported.
+sample size is the smallest bulk ESS over the parameters (ArviZ). ESS/s depends
+on where each run's adaptation lands (trajectories are chaotic, so the same seed
+gives different step sizes for log-densities equal to rounding); the time per
+gradient evaluation (run time over the leapfrog steps of all chains, warm-up
+included) measures the log-density's cost alone. Rounds are interleaved in one
+process; medians are reported.
 
 Run: ``python benchmarks/sampling.py [--rounds N]``; prints a Markdown section.
 """
@@ -114,18 +118,21 @@ def blackjax_run(logdensity: Callable[..., Any], tune: int, draws: int) -> Calla
 
         def chain(key: Any, position: Any) -> Any:
             k1, k2 = jax.random.split(key)
-            warmup = blackjax.window_adaptation(blackjax.nuts, ld,
-                                                adaptation_info_fn=lambda *_: None)  # fmt: skip
-            (state, params), _ = warmup.run(k1, position, num_steps=tune)
+            warmup = blackjax.window_adaptation(
+                blackjax.nuts, ld, adaptation_info_fn=lambda s, info, a: info.num_integration_steps
+            )
+            (state, params), warm_steps = warmup.run(k1, position, num_steps=tune)
             nuts = blackjax.nuts(ld, **params)
 
             def step(state: Any, k: Any) -> Any:
-                state, _ = nuts.step(k, state)
-                return state, state.position
+                state, info = nuts.step(k, state)
+                return state, (state.position, info.num_integration_steps)
 
-            return jax.lax.scan(step, state, jax.random.split(k2, draws))[1]
+            _, (draws_, steps) = jax.lax.scan(step, state, jax.random.split(k2, draws))
+            return draws_, jnp.sum(warm_steps) + jnp.sum(steps)
 
-        return jax.vmap(chain)(jax.random.split(key, CHAINS), init)
+        positions, steps = jax.vmap(chain)(jax.random.split(key, CHAINS), init)
+        return positions, jnp.sum(steps)
 
     return jax.jit(run)
 
@@ -145,10 +152,10 @@ def numpyro_run(
     def loop(state: Any, args: Any) -> Any:
         def body(s: Any, _: None) -> Any:
             s = kernel.sample(s, args, {})
-            return s, s.z
+            return s, (s.z, s.num_steps)
 
-        return jax.tree.map(lambda z: jnp.swapaxes(z[tune:], 0, 1),
-                            jax.lax.scan(body, state, None, length=tune + draws)[1])  # fmt: skip
+        zs, steps = jax.lax.scan(body, state, None, length=tune + draws)[1]
+        return jax.tree.map(lambda z: jnp.swapaxes(z[tune:], 0, 1), zs), jnp.sum(steps)
 
     def run(seed: int) -> Any:
         state = state0._replace(rng_key=jax.random.split(jax.random.key(seed), CHAINS))
@@ -162,16 +169,21 @@ def min_ess(draws: dict[str, Any]) -> float:
     return float(min(float(ess[k].min()) for k in ess.data_vars))
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+# wall seconds, CPU seconds, min ESS, gradient evaluations (0: unknown)
+Result = tuple[float, float, float, float]
+
+
+def timed(fn: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
+    """Wall time and this process's CPU time (all threads) of ``fn()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
     out = jax.block_until_ready(fn())
-    return time.perf_counter() - start, out
+    return (time.perf_counter() - wall, time.process_time() - cpu), out
 
 
 def variants(
     model: pg.Model, hand: Callable[..., Any], np_model: Callable[..., Any], np_args: tuple,
     tune: int, draws: int,
-) -> dict[str, Callable[[int], tuple[float, float]]]:  # fmt: skip
+) -> dict[str, Callable[[int], Result]]:  # fmt: skip
     """name -> run(seed) -> (seconds, min ESS)."""
     fn, _ = pg.logdensity(model)
     init = pg.initial_positions(model, chains=CHAINS, random_seed=0)
@@ -180,14 +192,14 @@ def variants(
     data_hand = tuple(jnp.asarray(a) for a in np_args)
     numpyro_loop = numpyro_run(np_model, data_hand, tune, draws)
 
-    def bj(run: Callable[..., Any], data: Any) -> Callable[[int], tuple[float, float]]:
+    def bj(run: Callable[..., Any], data: Any) -> Callable[[int], Result]:
         return lambda seed: _ess_time(lambda: run(jax.random.key(seed), init, data))
 
-    def pg_sample(seed: int) -> tuple[float, float]:
-        t, idata = timed(lambda: pg.sample(draws=draws, tune=tune, chains=CHAINS,
-                                           random_seed=seed, progress_bar=False, model=model,
-                                           compute_convergence_checks=False))  # fmt: skip
-        return t, float(az.ess(idata.posterior, method="bulk").to_array().min())
+    def pg_sample(seed: int) -> Result:
+        (wall, cpu), idata = timed(lambda: pg.sample(
+            draws=draws, tune=tune, chains=CHAINS, random_seed=seed, progress_bar=False,
+            model=model, compute_convergence_checks=False))  # fmt: skip
+        return wall, cpu, float(az.ess(idata.posterior, method="bulk").to_array().min()), 0.0
 
     return {
         "BlackJAX on `pg.logdensity`": bj(ours, data_pg),
@@ -197,12 +209,12 @@ def variants(
     }
 
 
-def _ess_time(call: Callable[[], Any]) -> tuple[float, float]:
-    t, draws = timed(call)
-    return t, min_ess(draws)
+def _ess_time(call: Callable[[], Any]) -> Result:
+    (wall, cpu), (draws, steps) = timed(call)
+    return wall, cpu, min_ess(draws), float(steps)
 
 
-def pymc_variant(kind: str, tune: int, draws: int) -> Callable[[int], tuple[float, float]] | None:
+def pymc_variant(kind: str, tune: int, draws: int) -> Callable[[int], Result] | None:
     try:
         import pymc as pm
     except ImportError:
@@ -217,44 +229,54 @@ def pymc_variant(kind: str, tune: int, draws: int) -> Callable[[int], tuple[floa
             alpha, beta = pm.Normal("alpha", 0, 2), pm.Normal("beta", 0, 1, shape=COLS)
             pm.Bernoulli("y", logit_p=alpha + pm.math.dot(x, beta), observed=y)
 
-    def run(seed: int) -> tuple[float, float]:
+    def run(seed: int) -> Result:
         with m:
-            t, idata = timed(lambda: pm.sample(draws=draws, tune=tune, chains=CHAINS,
-                                               nuts_sampler="blackjax", random_seed=seed,
-                                               progressbar=False))  # fmt: skip
-        return t, float(az.ess(idata.posterior, method="bulk").to_array().min())
+            (wall, cpu), idata = timed(lambda: pm.sample(
+                draws=draws, tune=tune, chains=CHAINS, nuts_sampler="blackjax",
+                random_seed=seed, progressbar=False))  # fmt: skip
+        return wall, cpu, float(az.ess(idata.posterior, method="bulk").to_array().min()), 0.0
 
     return run
 
 
-def bench(name: str, runs: dict[str, Callable[[int], tuple[float, float]]], rounds: int) -> None:
+def bench(name: str, runs: dict[str, Callable[[int], Result]], rounds: int) -> None:
     first = {k: run(0)[0] for k, run in runs.items()}  # compiles
-    results: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
+    results: dict[str, list[Result]] = {k: [] for k in runs}
     for r in range(1, rounds + 1):
         for k, run in runs.items():
             results[k].append(run(r))
-    rate = {k: statistics.median(e / t for t, e in v) for k, v in results.items()}
-    base = rate["BlackJAX on hand-written JAX"]
+
+    def med(k: str, f: Callable[[Result], float]) -> float:
+        return statistics.median(f(x) for x in results[k])
+
+    hand = "BlackJAX on hand-written JAX"
+    rate = {k: med(k, lambda x: x[2] / x[1]) for k in runs}  # ESS per CPU second
+    grad = {k: med(k, lambda x: x[1] / x[3] * 1e6 if x[3] else np.nan) for k in runs}
     print(f"\n### {name}\n")
-    print("| sampler | first run (compile included) | run | min bulk ESS | ESS/s "
-          "| vs hand-written JAX |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for k, v in results.items():
-        t = statistics.median(x[0] for x in v)
-        e = statistics.median(x[1] for x in v)
-        print(f"| {k} | {first[k]:.1f} s | {t:.2f} s | {e:.0f} | {rate[k]:.0f} "
-              f"| {rate[k] / base:.2f} |")  # fmt: skip
+    print("| sampler | first run, wall (compile included) | run, wall | run, CPU | min bulk ESS "
+          "| ESS / wall s | ESS / CPU s | ESS / CPU s vs hand-written "
+          "| CPU µs per gradient x chain | vs hand-written |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for k in runs:
+        g = "—" if np.isnan(grad[k]) else f"{grad[k]:.2f}"
+        vs = "—" if np.isnan(grad[k]) else f"{grad[hand] / grad[k]:.2f}"
+        print(f"| {k} | {first[k]:.1f} s | {med(k, lambda x: x[0]):.2f} s "
+              f"| {med(k, lambda x: x[1]):.2f} s | {med(k, lambda x: x[2]):.0f} "
+              f"| {med(k, lambda x: x[2] / x[0]):.0f} | {rate[k]:.0f} | {rate[k] / rate[hand]:.2f} "
+              f"| {g} | {vs} |")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds-logistic", type=int, default=3)
     parser.add_argument("--only", choices=["schools", "logistic"], default=None)
     args = parser.parse_args()
     from draw import machine  # type: ignore[import-not-found]
 
     print("## sampling\n")
-    print(f"`python benchmarks/sampling.py --rounds {args.rounds}` on {machine()}.")
+    print(f"`python benchmarks/sampling.py --rounds {args.rounds} --rounds-logistic "
+          f"{args.rounds_logistic}` on {machine()}.")  # fmt: skip
     with jax.enable_x64(True):
         if args.only in (None, "schools"):
             runs = variants(schools_pg(), schools_jax, schools_numpyro, (Y8, S8), 1000, 1000)
@@ -269,7 +291,7 @@ def main() -> None:
             if pm_run is not None:
                 runs["PyMC `pm.sample(nuts_sampler='blackjax')`"] = pm_run
             bench(f"logistic regression, {ROWS:,} x {COLS}, 4 chains x (500 + 500)", runs,
-                  args.rounds)  # fmt: skip
+                  args.rounds_logistic)  # fmt: skip
 
 
 if __name__ == "__main__":
