@@ -96,8 +96,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     rounds = parser.parse_args().rounds
     ten = graph()
-    # Where the time goes: JAX's Poisson sampler (a rejection loop per element)
-    # is most of the vectorized call, so the graph is also timed without it.
+    # Where the time goes: JAX's Poisson sampler (Knuth's loop and a rejection loop,
+    # both run for every element) is most of the one call: also timed without it.
     nine = [x for x in ten if type(x.owner.op).__name__ != "PoissonRV"]
     first = timed(lambda: pg.draw(ten, draws=DRAWS, random_seed=0))[0]
     first_single = timed(lambda: pg.draw(ten, random_seed=0))[0]

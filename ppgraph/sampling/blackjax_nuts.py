@@ -184,7 +184,11 @@ def run_blackjax(
     fn = _compiled_run(ld, tune, draws, chains, target_accept, progress_bar, chain_method)
     key_data = jax.random.key_data(jax.random.split(key, chains))
     desc = f"Sampling {chains} chain{'s' if chains > 1 else ''} (BlackJAX NUTS)"
-    with x64_scope(ld.x64), ProgressBar(tune + draws, desc, progress_bar) as bar:
+    # Warm-up reports once, at its end: window_adaptation runs its own loop, with no
+    # step counter outside the vmap over chains to gate a callback on.
+    phases = [(0, f"warm-up ({tune} steps)"), (tune, "sampling")]
+    bar = ProgressBar(tune + draws, desc, progress_bar, phases)
+    with x64_scope(ld.x64), bar:
         out = fn(key_data, positions, ld.data, jnp.asarray(bar.id, jnp.int32))
         samples, stats = jax.tree.map(np.asarray, out)
     return dict(samples), dict(stats)

@@ -25,10 +25,18 @@ _lock = threading.Lock()
 
 class ProgressBar:
     """A tqdm bar when tqdm is installed (a line on stderr otherwise); a context
-    manager whose ``id`` the jitted loop reports to."""
+    manager whose ``id`` the jitted loop reports to. With ``phases`` (a list of
+    ``(first step, label)``) the label follows the steps done."""
 
-    def __init__(self, total: int, desc: str, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        total: int,
+        desc: str,
+        enabled: bool = True,
+        phases: list[tuple[int, str]] | None = None,
+    ) -> None:
         self.total, self.desc, self.enabled = total, desc, enabled
+        self.phases = sorted(phases or [])
         self.id = next(_ids) if enabled else 0
         self.n = 0
         self._bar: Any = None
@@ -38,21 +46,26 @@ class ProgressBar:
             try:
                 from tqdm.auto import tqdm
 
-                self._bar = tqdm(total=self.total, desc=self.desc, leave=False)
+                self._bar = tqdm(total=self.total, desc=self._label(0), leave=False)
             except ImportError:
                 self._bar = None
             with _lock:
                 _bars[self.id] = self
         return self
 
+    def _label(self, n: int) -> str:
+        label = [lab for first, lab in self.phases if n >= first]
+        return f"{self.desc}, {label[-1]}" if label else self.desc
+
     def update(self, n: int) -> None:
         """Move the bar to ``n`` steps done."""
         if n <= self.n:
             return
         if self._bar is not None:
+            self._bar.set_description(self._label(n), refresh=False)
             self._bar.update(n - self.n)
         else:
-            print(f"{self.desc}: {n}/{self.total}", file=sys.stderr, flush=True)
+            print(f"{self._label(n)}: {n}/{self.total}", file=sys.stderr, flush=True)
         self.n = n
 
     def __exit__(self, *exc: Any) -> None:
