@@ -15,7 +15,8 @@ gradient evaluation (run time over the leapfrog steps of all chains, warm-up
 included) measures the log-density's cost alone. Rounds are interleaved in one
 process; medians are reported.
 
-Run: ``python benchmarks/sampling.py [--rounds N]``; prints a Markdown section.
+Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--steps-logistic N]``;
+prints a Markdown section.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ import ppgraph as pg
 import ppgraph.tensor as pt
 
 CHAINS = 4
+OURS, HAND = "BlackJAX on `pg.logdensity`", "BlackJAX on hand-written JAX"
+NUMPYRO, NUMPYRO_PG = "NumPyro NUTS, NumPyro's model", "NumPyro NUTS on `pg.potential_fn`"
 Y8 = np.array([28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0])
 S8 = np.array([15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0])
 ROWS, COLS = 100_000, 10
@@ -164,6 +167,28 @@ def numpyro_run(
     return run
 
 
+def numpyro_pg_run(fn: pg.LogDensity, init: Any, tune: int, draws: int) -> Callable[..., Any]:
+    """The same NumPyro NUTS driver on ``pg.potential_fn`` (``-fn``): NumPyro's
+    sampler on ppgraph's log-density, to compare with NumPyro's own model the
+    log-density alone. The kernel is built inside the jit, so the data stay
+    arguments (``potential_fn`` is a function of the position alone)."""
+    from numpyro.infer import NUTS
+
+    @jax.jit
+    def loop(key: Any, init: Any, data: Any) -> Any:
+        kernel = NUTS(potential_fn=lambda p: -fn.apply(p, data))
+        state = kernel.init(jax.random.split(key, CHAINS), tune, init, None, {})
+
+        def body(s: Any, _: None) -> Any:
+            s = kernel.sample(s, (), {})
+            return s, (s.z, s.num_steps)
+
+        zs, steps = jax.lax.scan(body, state, None, length=tune + draws)[1]
+        return jax.tree.map(lambda z: jnp.swapaxes(z[tune:], 0, 1), zs), jnp.sum(steps)
+
+    return loop
+
+
 def min_ess(draws: dict[str, Any]) -> float:
     ess = az.ess({k: np.asarray(v) for k, v in draws.items()}, method="bulk")
     return float(min(float(ess[k].min()) for k in ess.data_vars))
@@ -191,6 +216,7 @@ def variants(
     data_pg = tuple(jnp.asarray(d) for d in fn.data)
     data_hand = tuple(jnp.asarray(a) for a in np_args)
     numpyro_loop = numpyro_run(np_model, data_hand, tune, draws)
+    numpyro_pg = numpyro_pg_run(fn, init, tune, draws)
 
     def bj(run: Callable[..., Any], data: Any) -> Callable[[int], Result]:
         return lambda seed: _ess_time(lambda: run(jax.random.key(seed), init, data))
@@ -202,9 +228,10 @@ def variants(
         return wall, cpu, float(az.ess(idata.posterior, method="bulk").to_array().min()), 0.0
 
     return {
-        "BlackJAX on `pg.logdensity`": bj(ours, data_pg),
-        "BlackJAX on hand-written JAX": bj(theirs, data_hand),
-        "NumPyro NUTS, NumPyro's model": lambda seed: _ess_time(lambda: numpyro_loop(seed)),
+        OURS: bj(ours, data_pg),
+        HAND: bj(theirs, data_hand),
+        NUMPYRO: lambda seed: _ess_time(lambda: numpyro_loop(seed)),
+        NUMPYRO_PG: lambda seed: _ess_time(lambda: numpyro_pg(jax.random.key(seed), init, data_pg)),
         "`pg.sample` end to end": pg_sample,
     }
 
@@ -249,7 +276,7 @@ def bench(name: str, runs: dict[str, Callable[[int], Result]], rounds: int) -> N
     def med(k: str, f: Callable[[Result], float]) -> float:
         return statistics.median(f(x) for x in results[k])
 
-    hand = "BlackJAX on hand-written JAX"
+    hand = HAND
     rate = {k: med(k, lambda x: x[2] / x[1]) for k in runs}  # ESS per CPU second
     grad = {k: med(k, lambda x: x[1] / x[3] * 1e6 if x[3] else np.nan) for k in runs}
     print(f"\n### {name}\n")
@@ -264,6 +291,13 @@ def bench(name: str, runs: dict[str, Callable[[int], Result]], rounds: int) -> N
               f"| {med(k, lambda x: x[1]):.2f} s | {med(k, lambda x: x[2]):.0f} "
               f"| {med(k, lambda x: x[2] / x[0]):.0f} | {rate[k]:.0f} | {rate[k] / rate[hand]:.2f} "
               f"| {g} | {vs} |")  # fmt: skip
+    print("\nTargets (medians; ESS per CPU second, and CPU time per gradient):\n")
+    for a, b, target in ((OURS, HAND, 0.95), (OURS, NUMPYRO, 1.0), (NUMPYRO_PG, NUMPYRO, 1.0)):
+        ratio = rate[a] / rate[b]
+        per_grad = grad[b] / grad[a]
+        verdict = "met" if ratio >= target else "missed"
+        print(f"- {a} / {b}: ESS/s {ratio:.2f} (target {target}: {verdict}); "
+              f"gradient cost {per_grad:.2f}")  # fmt: skip
 
 
 def data_compile_times() -> None:
@@ -294,30 +328,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--rounds-logistic", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=1000, help="eight schools: tune = draws")
+    parser.add_argument("--steps-logistic", type=int, default=500, help="tune = draws")
     parser.add_argument("--only", choices=["schools", "logistic", "compile"], default=None)
     args = parser.parse_args()
     from draw import machine  # type: ignore[import-not-found]
 
     print("## sampling\n")
     print(f"`python benchmarks/sampling.py --rounds {args.rounds} --rounds-logistic "
-          f"{args.rounds_logistic}` on {machine()}.")  # fmt: skip
+          f"{args.rounds_logistic} --steps {args.steps} --steps-logistic {args.steps_logistic}"
+          f"{' --only ' + args.only if args.only else ''}`")  # fmt: skip
+    n, n_log = args.steps, args.steps_logistic
     with jax.enable_x64(True):
         if args.only in (None, "schools"):
-            runs = variants(schools_pg(), schools_jax, schools_numpyro, (Y8, S8), 1000, 1000)
-            pm_run = pymc_variant("schools", 1000, 1000)
+            runs = variants(schools_pg(), schools_jax, schools_numpyro, (Y8, S8), n, n)
+            pm_run = pymc_variant("schools", n, n)
             if pm_run is not None:
                 runs["PyMC `pm.sample(nuts_sampler='blackjax')`"] = pm_run
-            bench("eight schools, 4 chains x (1000 tune + 1000 draws)", runs, args.rounds)
+            bench(f"eight schools, 4 chains x ({n} tune + {n} draws)", runs, args.rounds)
         if args.only in (None, "compile"):
             data_compile_times()
         if args.only in (None, "logistic"):
             x, y = logistic_data()
-            runs = variants(logistic_pg(x, y), logistic_jax, logistic_numpyro, (x, y), 500, 500)
-            pm_run = pymc_variant("logistic", 500, 500)
+            runs = variants(logistic_pg(x, y), logistic_jax, logistic_numpyro, (x, y), n_log, n_log)
+            pm_run = pymc_variant("logistic", n_log, n_log)
             if pm_run is not None:
                 runs["PyMC `pm.sample(nuts_sampler='blackjax')`"] = pm_run
-            bench(f"logistic regression, {ROWS:,} x {COLS}, 4 chains x (500 + 500)", runs,
-                  args.rounds_logistic)  # fmt: skip
+            bench(f"logistic regression, {ROWS:,} x {COLS}, 4 chains x ({n_log} + {n_log})",
+                  runs, args.rounds_logistic)  # fmt: skip
+    try:
+        import pymc  # noqa: F401
+    except ImportError:
+        print("\nPyMC is not installed here, so `pm.sample(nuts_sampler='blackjax')` is not timed.")
+    print(f"\nMachine: {machine()}.")
 
 
 if __name__ == "__main__":

@@ -55,16 +55,11 @@ def _detach(
 
 
 def _rewrite(inputs: list[Variable], outputs: list[Variable]) -> list[Variable]:
-    """The rewritten outputs, with the caller's variables keeping their names
-    (the engine reuses unchanged nodes and may name them after what they replace)."""
+    """The rewritten outputs (the engine builds new nodes; the caller's graph,
+    names included, is left as it was)."""
     from ppgraph.rewrite.pipeline import rewrite_graph
 
-    names = {v: v.name for v in ancestors(outputs, inputs)}
-    try:
-        return rewrite_graph(outputs, inputs)
-    finally:
-        for v, name in names.items():
-            v.name = name
+    return rewrite_graph(outputs, inputs)
 
 
 class _Compiled:
@@ -239,6 +234,29 @@ def _prepare(var: Variable, value: Any) -> Any:
     return arr.astype(want, copy=False)
 
 
+def _check_traced_arg(var: Variable, value: Any) -> None:
+    """An InputError naming ``var`` when ``value`` (an array or a JAX tracer) has
+    a rank or static size its type rules out; checked while tracing, so JAX
+    never meets the mistake deep inside the graph."""
+    t = var.type
+    if not isinstance(t, TensorType):
+        return
+    if isinstance(value, int | float | complex | np.generic):
+        shape: tuple[Any, ...] = np.shape(value)
+    elif hasattr(value, "shape") and hasattr(value, "dtype"):
+        shape = tuple(value.shape)
+    else:
+        raise InputError(
+            f"input {var!r} expects an array ({t.dtype}, shape {t.shape}); got "
+            f"{type(value).__name__}: jax_fn takes JAX or NumPy arrays (np.asarray it first)"
+        )
+    if not t.accepts_shape(shape):
+        raise InputError(
+            f"input {var!r} expects shape {t.shape} ({t.ndim}-d); got shape {shape}"
+            " (under vmap, the shape of one example)"
+        )
+
+
 class Function:
     """A compiled graph. Call it positionally or by input name; a list of
     outputs gives a list. ``jax_fn`` is the pure, un-jitted JAX function.
@@ -296,8 +314,15 @@ class Function:
             pure = self._c.pure()
             shared = self._c.shared
             single = self.single
+            inputs = self.inputs
 
             def jax_fn(*args: Any) -> Any:
+                if len(args) != len(inputs):
+                    raise TypeError(
+                        f"jax_fn takes {len(inputs)} argument(s) {inputs}, got {len(args)}"
+                    )
+                for var, arg in zip(inputs, args):  # noqa: B905  (same length)
+                    _check_traced_arg(var, arg)
                 # An explicit dtype: JAX caches a NumPy array met as a constant by
                 # identity, and would reuse its 64-bit form in a later 32-bit trace.
                 values = [np.asarray(s.get_value()) for s in shared]

@@ -63,10 +63,12 @@ def run_all_ways(
     values: Sequence[Any],
     *,
     jit: bool = True,
+    eager: bool = False,
 ) -> list[dict[str, np.ndarray]]:
     """Each of ``outputs`` computed on ``values`` by ``pg.function``, by
-    ``pg.function(..., rewrite=False)`` where the rewrites changed its graph, and
-    (``jit``) by ``jax.jit(f.jax_fn)``: one ``{way: result}`` per output.
+    ``pg.function(..., rewrite=False)`` where the rewrites changed its graph,
+    (``jit``) by ``jax.jit(f.jax_fn)``, and (``eager``) by ``f.jax_fn`` called
+    without jit, op by op: one ``{way: result}`` per output.
 
     Example:
         >>> import numpy as np, ppgraph.tensor as pt
@@ -83,10 +85,13 @@ def run_all_ways(
         g = pg.function(list(inputs), [outputs[i] for i in changed], rewrite=False)
         for i, r in zip(changed, g(*values), strict=True):
             runs[i]["function(rewrite=False)"] = np.asarray(r)
-    if jit:
-        with x64_for([*inputs, *outputs]):
-            for run, r in zip(runs, jax.jit(f.jax_fn)(*values), strict=True):
-                run["jit(jax_fn)"] = np.asarray(r)
+    ways = {"jit(jax_fn)": jax.jit(f.jax_fn)} if jit else {}
+    if eager:
+        ways["jax_fn, no jit"] = f.jax_fn
+    with x64_for([*inputs, *outputs]):
+        for how, fn in ways.items():
+            for run, r in zip(runs, fn(*values), strict=True):
+                run[how] = np.asarray(r)
     return runs
 
 
@@ -119,10 +124,12 @@ def compare_jax_and_py(
     rtol: float | None = None,
     atol: float | None = None,
     check_dtype: bool = True,
+    eager: bool = False,
 ) -> list[np.ndarray]:
-    """Run ``outputs`` of ``inputs`` on ``values`` every way (``run_all_ways``)
-    and compare to ``expected`` (arrays, or a NumPy/SciPy function of ``values``).
-    Each result must have its output's dtype and fit its static shape.
+    """Run ``outputs`` of ``inputs`` on ``values`` every way (``run_all_ways``;
+    ``eager``: also un-jitted) and compare to ``expected`` (arrays, or a
+    NumPy/SciPy function of ``values``). Each result must have its output's
+    dtype and fit its static shape.
 
     Example:
         >>> import numpy as np, ppgraph.tensor as pt
@@ -133,7 +140,7 @@ def compare_jax_and_py(
     want = expected(*values) if callable(expected) else expected
     wants = [want] if isinstance(outputs, Variable) else list(want)
     assert len(wants) == len(outs)
-    runs = run_all_ways(inputs, outs, values)
+    runs = run_all_ways(inputs, outs, values, eager=eager)
     for var, run, w in zip(outs, runs, wants, strict=True):
         for how, got in run.items():
             check_result(var, got, w, rtol=rtol, atol=atol, check_dtype=check_dtype, how=how)

@@ -98,6 +98,41 @@ def test_compiling_renames_nothing() -> None:
     assert (x.name, z.name, w.name) == (None, None, "w")
 
 
+
+def _snapshot(outs: list[Any]) -> list[tuple[Any, ...]]:
+    """Every variable above ``outs`` with its name, node, op, inputs and outputs."""
+    from ppgraph.graph.traversal import ancestors
+
+    return [
+        (v, v.name, v.owner, v.index)
+        + (() if v.owner is None else (v.owner.op, list(v.owner.inputs), list(v.owner.outputs)))
+        for v in ancestors(outs)
+    ]
+
+
+def test_compiling_leaves_the_callers_graph_unchanged() -> None:
+    # Each rewrite here replaces a named variable by an unnamed one of the
+    # caller's graph (or merges two equal ones): names, nodes and inputs must
+    # all be as they were, whatever is compiled, with rewrites or without.
+    x, y, s = pt.vector("x"), pt.vector("y"), pt.scalar("s")
+    e, b = pt.exp(x), pt.sigmoid(y)
+    u, v = pt.sin(x), pt.sin(x)
+    v.name = "v"
+    outs = [e * 1.0, 0.0 + e, pt.log(pt.exp(e)), b * (e / b), (e * b) / b, u + v,
+            pt.log(1.0 + e), pt.exp(e) - 1.0, pt.log(pt.sum(pt.exp(e))), pt.neg(-e), e * s]
+    for i, o in enumerate(outs):
+        o.name = f"out{i}"
+    before = _snapshot(outs)
+    pg.function([x, y, s], outs)
+    for o in outs:
+        pg.function([x, y, s], o)
+        if o is not outs[5]:  # all but sin(x) + sin(x) need x only through e
+            pg.function([e, y, s], o)  # an intermediate given as an input
+    pg.function([x, y, s], outs, rewrite=False)
+    assert _snapshot(outs) == before
+    assert (e.name, b.name, u.name, v.name) == (None, None, None, "v")
+
+
 # --- caching ---------------------------------------------------------------
 
 
@@ -162,10 +197,40 @@ def test_jax_fn_under_grad_matches_finite_differences() -> None:
 
     v = np.array([0.3, -1.2, 2.0])
     want = central_diff(oracle, v)
+    grad = jax.grad(f.jax_fn, argnums=(0, 1))
+    for how, g in (("jit", jax.jit(grad)), ("no jit", grad)):
+        with jax.enable_x64(True):
+            dx, ds = g(jnp.asarray(v), 1.5)
+        np.testing.assert_allclose(dx, want, rtol=1e-7, err_msg=how)
+        np.testing.assert_allclose(ds, np.sum(np.sin(v) * v), rtol=1e-12, err_msg=how)
+    # Per example, under vmap of grad: row i is the gradient at xs[i].
+    xs = np.stack([v, -v, 2 * v])
     with jax.enable_x64(True):
-        dx, ds = jax.jit(jax.grad(f.jax_fn, argnums=(0, 1)))(jnp.asarray(v), 1.5)
-    np.testing.assert_allclose(dx, want, rtol=1e-7)
-    np.testing.assert_allclose(ds, np.sum(np.sin(v) * v), rtol=1e-12)
+        rows = jax.vmap(jax.grad(f.jax_fn), in_axes=(0, None))(xs, 1.5)
+    for row, xv in zip(np.asarray(rows), xs, strict=True):
+        np.testing.assert_allclose(row, central_diff(oracle, xv), rtol=1e-7)
+
+
+def test_jax_fn_with_a_wrong_rank_size_or_type_names_the_input() -> None:
+    # A mistake in what is given to the pure function is reported while tracing,
+    # naming the input, not as a JAX shape error from deep inside the graph.
+    m, v = pt.matrix("m"), pt.vector("v", shape=(3,))
+    f = pg.function([m, v], pt.dot(m, v))
+    for fn in (f.jax_fn, jax.jit(f.jax_fn)):
+        with pytest.raises(pg.InputError, match=r"input m expects shape \(None, None\) \(2-d\); "
+                           r"got shape \(3,\)"):
+            fn(np.ones(3), np.ones(3))
+        with pytest.raises(pg.InputError, match=r"input v expects shape \(3,\).*got shape \(4,\)"):
+            fn(np.ones((2, 3)), np.ones(4))
+        with pytest.raises(pg.InputError, match=r"input v expects an array.*got list"):
+            fn(np.ones((2, 3)), [1.0, 2.0, 3.0])
+        with pytest.raises(TypeError, match=r"jax_fn takes 2 argument\(s\) \[m, v\], got 1"):
+            fn(np.ones((2, 3)))
+    with pytest.raises(pg.InputError, match=r"input m expects shape.*got shape \(3,\)"):
+        jax.vmap(f.jax_fn)(np.ones((5, 3)), np.ones((5, 3)))  # one example of m is 1-d
+    np.testing.assert_allclose(
+        jax.vmap(f.jax_fn)(np.ones((5, 2, 3)), np.ones((5, 3))), np.full((5, 2), 3.0)
+    )
 
 
 def test_calling_a_function_inside_jit_is_a_clear_error() -> None:

@@ -134,6 +134,11 @@ class Beta(Continuous):
         res = bound(res, value >= 0)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
+    @staticmethod
+    def icdf(q: Any, alpha: Any, beta: Any) -> TensorVariable:
+        res = icdf_bound(m.betaincinv(alpha, beta, q), q)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
 
 class Kumaraswamy(Continuous):
     r"""The Kumaraswamy distribution on :math:`[0, 1]` (Kumaraswamy 1980; Jones 2009).

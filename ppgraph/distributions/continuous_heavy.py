@@ -21,6 +21,17 @@ def studentt_log_tail(z: Any, nu: Any) -> TensorVariable:
     return np.log(0.5) + m.log(m.betainc(0.5 * nu, 0.5, nu / (nu + z * z)))
 
 
+def studentt_abs_quantile(p2: Any, d: Any, nu: Any) -> TensorVariable:
+    """``z >= 0`` with ``P(|T| > z) = p2`` for Student's t (``d = 1 - p2``, given
+    at full precision): ``z^2 = nu (1 - t) / t`` where ``I_t(nu/2, 1/2) = p2``,
+    with ``1 - t`` solved for directly (``I_{1-t}(1/2, nu/2) = d``) where ``t``
+    is near 1."""
+    t = m.betaincinv(0.5 * nu, 0.5, p2)
+    s = m.betaincinv(0.5, 0.5 * nu, d)
+    ratio = m.where(p2 < 0.5, (1.0 - t) / t, s / (1.0 - s))
+    return m.sqrt(nu * ratio)
+
+
 def studentt_logpdf(z: Any, nu: Any, sigma: Any) -> TensorVariable:
     """The Student t log-density at a standardized value ``z``."""
     norm = m.gammaln(0.5 * (nu + 1.0)) - m.gammaln(0.5 * nu) - 0.5 * m.log(np.pi * nu)
@@ -66,6 +77,13 @@ class StudentT(Continuous):
         res = m.where(z < 0, tail, m.log1mexp(tail))
         return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
 
+    @staticmethod
+    def icdf(q: Any, nu: Any, mu: Any, sigma: Any) -> TensorVariable:
+        # the two-sided tail 2 min(q, 1 - q) and its complement |2q - 1|
+        z = studentt_abs_quantile(2.0 * m.minimum(q, 1.0 - q), m.abs(2.0 * q - 1.0), nu)
+        res = icdf_bound(mu + sigma * m.where(q < 0.5, -z, z), q)
+        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
+
 
 class HalfStudentT(Continuous):
     r"""The half Student t distribution on :math:`[0, \infty)` (``lam`` the
@@ -107,6 +125,11 @@ class HalfStudentT(Continuous):
         direct = m.log(m.betainc(0.5, 0.5 * nu, t))
         res = m.where(t < 0.5, direct, m.log1mexp(np.log(2.0) + studentt_log_tail(z, nu)))
         res = bound(res, value > 0)
+        return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
+
+    @staticmethod
+    def icdf(q: Any, nu: Any, sigma: Any) -> TensorVariable:
+        res = icdf_bound(sigma * studentt_abs_quantile(1.0 - q, q, nu), q)
         return check_parameters(res, nu > 0, sigma > 0, msg="nu > 0, sigma > 0")
 
 

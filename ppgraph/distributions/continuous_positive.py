@@ -86,6 +86,12 @@ class Gamma(Continuous):
         res = gamma_logcdf(value, alpha, beta)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
+    @staticmethod
+    def icdf(q: Any, alpha: Any, beta: Any) -> TensorVariable:
+        # P(alpha, beta x) = q
+        res = icdf_bound(m.gammaincinv(alpha, q) / beta, q)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
 
 class InverseGamma(Continuous):
     r"""The inverse gamma distribution: ``1 / Gamma(alpha, rate=beta)`` (``beta``
@@ -134,6 +140,12 @@ class InverseGamma(Continuous):
         y = beta / m.where(value > 0, value, 1.0)
         res = m.where(y > alpha, m.log(m.gammaincc(alpha, y)), m.log1p(-m.gammainc(alpha, y)))
         res = bound(res, value > 0)
+        return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
+
+    @staticmethod
+    def icdf(q: Any, alpha: Any, beta: Any) -> TensorVariable:
+        # Q(alpha, beta / x) = q
+        res = icdf_bound(beta / m.gammainccinv(alpha, q), q)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
 
@@ -214,6 +226,11 @@ class ChiSquared(Continuous):
     @staticmethod
     def logcdf(value: Any, nu: Any) -> TensorVariable:
         return check_parameters(gamma_logcdf(value, 0.5 * nu, 0.5), nu > 0, msg="nu > 0")
+
+    @staticmethod
+    def icdf(q: Any, nu: Any) -> TensorVariable:
+        res = icdf_bound(2.0 * m.gammaincinv(0.5 * nu, q), q)
+        return check_parameters(res, nu > 0, msg="nu > 0")
 
 
 class Weibull(Continuous):

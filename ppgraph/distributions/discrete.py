@@ -21,12 +21,14 @@ from ppgraph.distributions.discrete_math import (
     cdf_bound,
     integer_value,
     log_p_and_q,
+    log_p_or_q,
     lse_cdf,
     nbinom_logcdf,
     nbinom_logpmf,
     p_from,
     poisson_logcdf,
     poisson_logpmf,
+    searched_icdf,
     static_max,
     xlog,
 )
@@ -62,8 +64,7 @@ class Bernoulli(Discrete):
     @staticmethod
     def logp(value: Any, p: Any) -> TensorVariable:
         x, ok = integer_value(value)
-        log_p, log_q = log_p_and_q(p)
-        res = bound(m.where(m.eq(x, 1), log_p, log_q), *ok, x >= 0, x <= 1)
+        res = bound(log_p_or_q(m.eq(x, 1), p), *ok, x >= 0, x <= 1)
         return check_parameters(res, p >= 0, p <= 1, msg="0 <= p <= 1")
 
     @staticmethod
@@ -109,6 +110,10 @@ class Binomial(Discrete):
         res = binom_logcdf(as_float(value), as_float(n), p)
         return check_parameters(res, n >= 0, p >= 0, p <= 1, msg="n >= 0, 0 <= p <= 1")
 
+    @staticmethod
+    def icdf(q: Any, n: Any, p: Any) -> TensorVariable:
+        return searched_icdf("Binomial", Binomial.logcdf, q, 0.0, n, n, p)
+
 
 class Poisson(Discrete):
     r"""The Poisson distribution with rate :math:`\mu`.
@@ -141,6 +146,10 @@ class Poisson(Discrete):
     def logcdf(value: Any, mu: Any) -> TensorVariable:
         res = cdf_bound(poisson_logcdf(as_float(value), mu), as_float(value), 0)
         return check_parameters(res, mu >= 0, msg="mu >= 0")
+
+    @staticmethod
+    def icdf(q: Any, mu: Any) -> TensorVariable:
+        return searched_icdf("Poisson", Poisson.logcdf, q, 0.0, np.inf, mu)
 
 
 class NegativeBinomial(Discrete):
@@ -179,6 +188,10 @@ class NegativeBinomial(Discrete):
     def logcdf(value: Any, n: Any, p: Any) -> TensorVariable:
         res = cdf_bound(nbinom_logcdf(as_float(value), n, p), as_float(value), 0)
         return check_parameters(res, n > 0, p > 0, p <= 1, msg="n > 0, 0 < p <= 1")
+
+    @staticmethod
+    def icdf(q: Any, n: Any, p: Any) -> TensorVariable:
+        return searched_icdf("NegativeBinomial", NegativeBinomial.logcdf, q, 0.0, np.inf, n, p)
 
 
 def nbinom_params(dist: str, mu: Any, alpha: Any, p: Any, n: Any) -> list[Any]:
@@ -302,6 +315,11 @@ class BetaBinomial(Discrete):
         res = cdf_bound(lse_cdf(logpmf, x, k), x, 0, n)
         return _betabinom_check(res, n, alpha, beta)
 
+    @staticmethod
+    def icdf(q: Any, n: Any, alpha: Any, beta: Any) -> TensorVariable:
+        """Needs a constant ``n``, as the logcdf."""
+        return searched_icdf("BetaBinomial", BetaBinomial.logcdf, q, 0.0, n, n, alpha, beta)
+
 
 def _betabinom_logpmf(x: Any, n: Any, alpha: Any, beta: Any) -> TensorVariable:
     return binomln(n, x) + betaln(x + alpha, n - x + beta) - betaln(alpha, beta)
@@ -352,6 +370,13 @@ class HyperGeometric(Discrete):
         x = as_float(value)
         res = cdf_bound(lse_cdf(logpmf, x, k), x, m.maximum(nf - b, 0.0), m.minimum(g, nf))
         return _hypergeom_check(res, g, b, nf)
+
+    @staticmethod
+    def icdf(q: Any, good: Any, bad: Any, n: Any) -> TensorVariable:
+        """Needs a constant ``n``, as the logcdf."""
+        g, b, nf = as_float(good), as_float(bad), as_float(n)
+        lower, upper = m.maximum(nf - b, 0.0), m.minimum(g, nf)
+        return searched_icdf("HyperGeometric", HyperGeometric.logcdf, q, lower, upper, good, bad, n)
 
 
 def _hypergeom_logpmf(x: Any, good: Any, bad: Any, n: Any) -> TensorVariable:

@@ -11,7 +11,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ppgraph.config import config
-from ppgraph.distributions.discrete_math import as_float, cdf_bound, integer_value, log_cdf_sf
+from ppgraph.distributions.discrete_math import (
+    as_float,
+    cdf_bound,
+    integer_value,
+    log_cdf_sf,
+    searched_icdf,
+)
 from ppgraph.distributions.distribution import Discrete, resolve_alternative
 from ppgraph.logprob.utils import bound, check_parameters, icdf_bound
 from ppgraph.random import discrete as rv
@@ -149,6 +155,12 @@ class OrderedLogistic(Discrete):
         x = m.floor(as_float(value))
         res = m.log_sigmoid(pick(x, cutpoints, k - 1) - eta)
         return _check_cutpoints(cdf_bound(res, x, 0, k - 1), cutpoints)
+
+    @staticmethod
+    def icdf(q: Any, eta: Any, cutpoints: Any) -> TensorVariable:
+        k = n_categories(cutpoints, "OrderedLogistic", "cutpoints", 1)
+        logcdf = OrderedLogistic.logcdf
+        return searched_icdf("OrderedLogistic", logcdf, q, 0.0, k - 1.0, eta, cutpoints)
 
 
 def _check_cutpoints(res: Any, cutpoints: Any) -> TensorVariable:

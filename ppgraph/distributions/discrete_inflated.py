@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 from ppgraph.distributions.discrete import nbinom_params
 from ppgraph.distributions.discrete_math import (
     LOG_HALF,
@@ -20,6 +22,7 @@ from ppgraph.distributions.discrete_math import (
     nbinom_logpmf,
     poisson_logcdf,
     poisson_logpmf,
+    searched_icdf,
     xlog,
 )
 from ppgraph.distributions.distribution import Discrete
@@ -82,6 +85,11 @@ class ZeroInflatedPoisson(Discrete):
         res = inflated_logcdf(x, psi, poisson_logcdf(x, mu))
         return check_parameters(res, *_psi_ok(psi), mu >= 0, msg="0 <= psi <= 1, mu >= 0")
 
+    @staticmethod
+    def icdf(q: Any, psi: Any, mu: Any) -> TensorVariable:
+        logcdf = ZeroInflatedPoisson.logcdf
+        return searched_icdf("ZeroInflatedPoisson", logcdf, q, 0.0, np.inf, psi, mu)
+
 
 class ZeroInflatedBinomial(Discrete):
     r"""Binomial(:math:`n, p`) with probability :math:`\psi`, else 0.
@@ -120,6 +128,11 @@ class ZeroInflatedBinomial(Discrete):
         x = as_float(value)
         res = inflated_logcdf(x, psi, binom_logcdf(x, as_float(n), p))
         return _zib_check(res, psi, n, p)
+
+    @staticmethod
+    def icdf(q: Any, psi: Any, n: Any, p: Any) -> TensorVariable:
+        logcdf = ZeroInflatedBinomial.logcdf
+        return searched_icdf("ZeroInflatedBinomial", logcdf, q, 0.0, n, psi, n, p)
 
 
 def _zib_check(res: Any, psi: Any, n: Any, p: Any) -> TensorVariable:
@@ -162,6 +175,11 @@ class ZeroInflatedNegativeBinomial(Discrete):
     def logcdf(value: Any, psi: Any, n: Any, p: Any) -> TensorVariable:
         x = as_float(value)
         return _zinb_check(inflated_logcdf(x, psi, nbinom_logcdf(x, n, p)), psi, n, p)
+
+    @staticmethod
+    def icdf(q: Any, psi: Any, n: Any, p: Any) -> TensorVariable:
+        logcdf = ZeroInflatedNegativeBinomial.logcdf
+        return searched_icdf("ZeroInflatedNegativeBinomial", logcdf, q, 0.0, np.inf, psi, n, p)
 
 
 def _zinb_check(res: Any, psi: Any, n: Any, p: Any) -> TensorVariable:

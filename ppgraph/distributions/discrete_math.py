@@ -4,6 +4,7 @@ families the zero-inflated ones build on (without their support checks)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,16 @@ def log_p_and_q(p: Any) -> tuple[TensorVariable, TensorVariable]:
         logit: Any = node.inputs[0]
         return m.log_sigmoid(logit), m.log_sigmoid(-logit)
     return m.log(p), m.log1p(-p)
+
+
+def log_p_or_q(is_one: Any, p: Any) -> TensorVariable:
+    """``log p`` where ``is_one``, else ``log(1 - p)``; from the logit, one
+    ``log_sigmoid(±logit)`` (half the work of computing both and selecting)."""
+    node = as_tensor_variable(p).owner
+    if node is not None and isinstance(node.op, Elemwise) and node.op.scalar_op == "sigmoid":
+        logit: Any = node.inputs[0]
+        return m.log_sigmoid(m.where(is_one, logit, -logit))
+    return m.where(is_one, m.log(p), m.log1p(-p))
 
 
 def xlog(k: Any, log_p: Any) -> TensorVariable:
@@ -121,6 +132,18 @@ def nbinom_logcdf(x: Any, n: Any, p: Any) -> TensorVariable:
     """The negative binomial logcdf at ``x >= 0``: ``I_p(n, floor(x) + 1)``."""
     k = m.maximum(m.floor(x), 0.0)
     return log_cdf_sf(m.betainc(n, k + 1.0, p), m.betainc(k + 1.0, n, 1.0 - p))
+
+
+def searched_icdf(
+    family: str, logcdf: Callable[..., Any], q: Any, lower: Any, upper: Any, *params: Any
+) -> TensorVariable:
+    """The quantile at ``q`` by a search over the support ``[lower, upper]``
+    (``upper`` may be ``inf``) with the family's ``logcdf``, under its Checks."""
+    from ppgraph.logprob.basic import split_checks, wrap_checks
+    from ppgraph.logprob.quantile import discrete_quantile
+
+    res = discrete_quantile(family, as_float(q), logcdf, as_float(lower), as_float(upper), *params)
+    return wrap_checks(res, split_checks(logcdf(q, *params))[1])
 
 
 def betaln(a: Any, b: Any) -> TensorVariable:

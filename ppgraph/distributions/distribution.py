@@ -11,6 +11,7 @@ maths with ``ppgraph.logprob``'s dispatch.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -28,13 +29,15 @@ _RV_KWARGS = ("size", "shape", "rng", "dtype")
 class Distribution:
     """Base of the user-facing distributions.
 
-    Subclasses set:
-        rv_op: the RandomVariable op class.
-        print_name: (short name, LaTeX name) used in ``str(rv)``, e.g. ("N", r"\\mathcal{N}").
-        support: "real", "positive", "unit", "interval", "nonnegative_int", ... (informs
-            the default transform and ``initial_point``).
-        default_transform: name of the model layer's default transform ("log", "logodds",
-            "interval", "simplex", ...) or None.
+    Subclasses set these class attributes:
+
+    - ``rv_op``: the RandomVariable op class.
+    - ``print_name``: (short name, LaTeX name) used in ``str(rv)``, e.g.
+      ``("N", r"\\mathcal{N}")``.
+    - ``support``: "real", "positive", "unit", "interval", "nonnegative_int", ...
+      (informs the default transform and ``initial_point``).
+    - ``default_transform``: name of the model layer's default transform ("log",
+      "logodds", "interval", "simplex", ...) or None.
 
     and implement ``parametrize(cls, ...)`` (user parameters -> op parameters),
     ``logp(value, *params)`` and, where they exist, ``logcdf`` and ``icdf``.
@@ -125,11 +128,12 @@ class Distribution:
 
 
 def _adapt(fn: Callable[..., Any]) -> Callable[..., Any]:
+    # wraps sets __wrapped__: error messages take the parameters' names (PyMC's
+    # ``sigma``, not the op's ``scale``) from the family's own signature.
+    @functools.wraps(fn)
     def dispatched(op: RandomVariable, value: Any, *params: Any) -> Any:
         return fn(value, *params)
 
-    dispatched.__name__ = fn.__name__
-    dispatched.__doc__ = fn.__doc__
     return dispatched
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ppgraph.config import config
 from ppgraph.graph.basic import Constant, Variable
 from ppgraph.random.op import RandomVariable, is_random_variable
 from ppgraph.tensor.check import Check
@@ -229,17 +230,41 @@ def logcdf(rv: Any, value: Any) -> TensorVariable:
 
 
 def icdf(rv: Any, q: Any) -> TensorVariable:
-    """The quantile function (inverse cdf) of ``rv`` at probability ``q``.
+    """The quantile function (inverse cdf) of ``rv`` at probability ``q``, in the
+    variable's dtype: ``q`` is computed with in the distribution's float dtype,
+    and a discrete distribution's quantile is an integer.
+
+    As SciPy's ``ppf``, the quantile at ``q = 0`` is the lower end of the
+    support (one below it for a discrete distribution), and ``q`` outside
+    [0, 1] (or NaN) has none: NaN for a continuous distribution, the smallest
+    integer of the dtype for a discrete one (an infinite quantile, at ``q = 1``
+    on an unbounded support, is the largest).
 
     Example:
         >>> import ppgraph as pg
         >>> float(pg.icdf(pg.Normal.dist(1.0, 2.0), 0.5).eval())
         1.0
+        >>> pg.icdf(pg.Poisson.dist(3.0), [0.1, 0.5]).eval()  # scipy.stats.poisson(3).ppf
+        array([1, 3])
     """
     op, params = _rv_parts(rv, "icdf")
     q_var = as_tensor_variable(q)
-    if not q_var.dtype.startswith("float"):
-        q_var = cast(q_var, params[0].dtype if params else "float64")
-    out = finish(_icdf(op, q_var, *params), _var_name(rv), op, params)
+    discrete = not rv.dtype.startswith("float")
+    q_dtype = config.floatX if discrete else rv.dtype
+    if q_var.dtype != q_dtype:
+        q_var = cast(q_var, q_dtype)
+    out = _icdf(op, q_var, *params)
+    if discrete:
+        inner, checks = split_checks(out)
+        out = wrap_checks(_as_integers(inner, rv.dtype), checks)
+    out = finish(out, _var_name(rv), op, params)
     out.name = f"{rv.name}_icdf" if rv.name else None
     return out
+
+
+def _as_integers(x: TensorVariable, dtype: str) -> TensorVariable:
+    """Integral floats as ``dtype``: NaN to its smallest value, +inf to its largest."""
+    info = np.iinfo(dtype)
+    lowest, highest = (as_tensor_variable(np.array(v, dtype=dtype)) for v in (info.min, info.max))
+    res = cast(where(isfinite(x), x, 0.0), dtype)
+    return where(isnan(x), lowest, where(isfinite(x), res, highest))

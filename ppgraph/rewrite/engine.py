@@ -30,6 +30,7 @@ from ppgraph.rewrite.pattern import (
     fits,
     op_key,
 )
+from ppgraph.tensor.elemwise import Elemwise
 from ppgraph.tensor.type import TensorConstant, TensorVariable
 
 FOLD_MAX_SIZE = 4096  # constants larger than this are not created by folding
@@ -72,10 +73,10 @@ class Rewriter:
             return hit
         if old is None:
             node = op.make_node(*inputs)
-        elif all(a is b for a, b in zip(inputs, old.inputs, strict=True)):
+        elif inputs == old.inputs:  # variables compare by identity
             self.nodes[key] = old
             return old
-        elif all(a.type == b.type for a, b in zip(inputs, old.inputs, strict=True)):
+        elif [a.type for a in inputs] == [b.type for b in old.inputs]:
             # Inputs of the same types as before (and equal values): the output
             # types are the old ones, so the op's type inference is skipped.
             node = Apply(op, inputs, [o.type for o in old.outputs])
@@ -87,13 +88,13 @@ class Rewriter:
 
     def try_fold(self, node: Apply) -> list[Variable] | None:
         """The node's outputs as constants, when all its inputs are constants."""
-        from ppgraph.rewrite.fold import fold_node
-
         if not self.fold:
             return None
         for i in node.inputs:
             if not isinstance(i, Constant):
                 return None
+        from ppgraph.rewrite.fold import fold_node
+
         return fold_node(node, FOLD_MAX_SIZE)
 
     def apply_rules(self, var: Variable) -> Variable:
@@ -101,7 +102,8 @@ class Rewriter:
         owner = var.owner
         if owner is None:
             return var
-        rules = self.by_root.get(op_key(owner.op))
+        op = owner.op
+        rules = self.by_root.get(op.scalar_op if isinstance(op, Elemwise) else type(op).__name__)
         if not rules:
             return var
         for rule in rules:
@@ -150,7 +152,7 @@ class Rewriter:
                 stack.pop()
                 continue
             todo = [i for i in node.inputs if i not in done]
-            if todo:
+            if todo:  # inputs first
                 if var in expanded:
                     raise ValueError(f"the graph has a cycle through {node}")
                 expanded.add(var)

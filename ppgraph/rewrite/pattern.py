@@ -147,7 +147,12 @@ def compile_pattern(pattern: Pattern) -> Matcher:
 
     def node(var: Variable, b: Bindings, blocked: Collection[Variable]) -> bool:
         owner = var.owner
-        if owner is None or op_key(owner.op) != key or len(owner.outputs) != 1:
+        if owner is None:
+            return False
+        op = owner.op  # op_key, inlined: matching is the engine's inner loop
+        if (op.scalar_op if isinstance(op, Elemwise) else type(op).__name__) != key:
+            return False
+        if len(owner.outputs) != 1:
             return False
         if var in blocked:
             return False

@@ -21,44 +21,12 @@ from ppgraph.compile import _compiled, _needs_x64
 from ppgraph.graph.basic import SharedVariable, Variable
 from ppgraph.graph.traversal import graph_inputs
 from ppgraph.random.op import RandomKeyType
+from ppgraph.sampling.seeds import seed_data
 
 _Built = tuple[Callable[..., Any], list[SharedVariable]]
 # (outputs, draws) -> (jitted draw, shared inputs, whether it needs 64-bit JAX)
 _cache: collections.OrderedDict[tuple[Any, ...], tuple[Any, ...]] = collections.OrderedDict()
 _lock = threading.Lock()
-
-
-def _seed(random_seed: Any) -> Any:
-    """A typed JAX key, or raw ``uint32[2]`` key data (wrapped inside the jitted
-    call, so an int seed costs no eager JAX op), from an int, a NumPy Generator,
-    a JAX key (typed or raw data) or None (fresh entropy)."""
-    if isinstance(random_seed, jax.Array):
-        if jax.dtypes.issubdtype(random_seed.dtype, jax.dtypes.prng_key):
-            if random_seed.shape != ():
-                raise ValueError(f"random_seed: one key, got keys of shape {random_seed.shape}")
-            return random_seed
-        if random_seed.dtype == np.uint32 and random_seed.shape == (2,):
-            return random_seed
-    if random_seed is None:
-        return np.random.SeedSequence().generate_state(2, dtype=np.uint32)
-    if isinstance(random_seed, int | np.integer) and not isinstance(random_seed, bool):
-        if random_seed < 0:
-            raise ValueError(f"random_seed must be a non-negative int, got {random_seed}")
-        return np.random.SeedSequence(int(random_seed)).generate_state(2, dtype=np.uint32)
-    if isinstance(random_seed, np.random.Generator):
-        return random_seed.integers(0, 2**32, size=2, dtype=np.uint32)
-    raise TypeError(
-        "random_seed must be an int, a NumPy Generator, a JAX key or None; "
-        f"got {type(random_seed).__name__} {random_seed!r}"
-    )
-
-
-def _seed_key(random_seed: Any) -> Any:
-    """A typed JAX key from any ``random_seed`` ``draw`` accepts."""
-    seed = _seed(random_seed)
-    if isinstance(seed, jax.Array) and jax.dtypes.issubdtype(seed.dtype, jax.dtypes.prng_key):
-        return seed
-    return jax.random.wrap_key_data(jax.numpy.asarray(seed))
 
 
 def _build(outputs: list[Variable], keys: list[SharedVariable], n: int | None) -> _Built:
@@ -125,6 +93,6 @@ def draw(
     fn, shared, x64 = hit
     values = [s.get_value() for s in shared]
     with jax.enable_x64(True) if x64 else contextlib.nullcontext():
-        res = fn(_seed(random_seed), values)
+        res = fn(seed_data(random_seed), values)
     out = [np.asarray(r) for r in res]
     return out[0] if single else out

@@ -21,8 +21,9 @@ from ppgraph.graph.traversal import clone_replace, graph_inputs
 from ppgraph.model.core import Model, modelcontext
 from ppgraph.random.op import RandomKeyType
 from ppgraph.sampling.batch import map_draws
-from ppgraph.sampling.draw import _seed_key, draw
+from ppgraph.sampling.draw import draw
 from ppgraph.sampling.idata import make_idata
+from ppgraph.sampling.seeds import seed_key
 
 __all__ = ["sample_posterior_predictive", "sample_prior_predictive"]
 
@@ -152,7 +153,7 @@ def sample_posterior_predictive(
         if arr is None:  # not needed by the outputs: any value of the right shape
             arr = np.zeros((*lead, *[s or 1 for s in rv.type.shape]), rv.dtype)
         values.append(np.reshape(np.asarray(arr, dtype=rv.dtype), (n, *np.shape(arr)[2:])))
-    keys = jax.random.split(_seed_key(random_seed), n * max(len(pred.keys), 1))
+    keys = jax.random.split(seed_key(random_seed), n * max(len(pred.keys), 1))
     key_data = np.asarray(jax.random.key_data(keys)).reshape(n, max(len(pred.keys), 1), -1)
     data = [s.get_value() for s in pred.shared]
     out = map_draws(pred.one, [key_data, *values], data, x64=pred.x64)

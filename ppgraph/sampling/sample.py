@@ -26,10 +26,10 @@ from ppgraph.sampling.diagnostics import (
     require,
     warn_non_finite,
 )
-from ppgraph.sampling.draw import _seed_key
 from ppgraph.sampling.idata import make_idata
 from ppgraph.sampling.initial import initial_positions
 from ppgraph.sampling.logdensity import logdensity, pointwise_loglikelihood
+from ppgraph.sampling.seeds import seed_key
 
 __all__ = ["SAMPLERS", "sample"]
 
@@ -125,7 +125,7 @@ def sample(
     require("arviz", "pg.sample")
     require(sampler, f"pg.sample(sampler={sampler!r})")
     ld, _ = logdensity(model)
-    init_key, run_key = jax.random.split(_seed_key(random_seed))
+    init_key, run_key = jax.random.split(seed_key(random_seed))
     seed = np.asarray(jax.random.key_data(init_key)).tolist()
     start = initial_positions(model, chains, seed, jitter, initvals)
     if sampler == "blackjax":

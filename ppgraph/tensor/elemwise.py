@@ -8,6 +8,7 @@ inputs of equal rank (the seed's ``InplaceDimShuffle{x}``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -40,13 +41,24 @@ def out_dtype(rule: DtypeRule, dtypes: Sequence[str]) -> str:
         return "bool"
     if rule == "where":
         dtypes = dtypes[1:]
+    return _promoted(rule == "float", tuple(dtypes), config.floatX)
+
+
+@functools.lru_cache(maxsize=1024)
+def _promoted(to_float: bool, dtypes: tuple[str, ...], floatx: str) -> str:
+    # NumPy's promotion costs microseconds a call; graphs meet few dtype tuples.
     common = str(np.result_type(*[np.dtype(d) for d in dtypes]))
-    return _float_of(common) if rule == "float" else common
+    if to_float and np.dtype(common).kind not in "fc":
+        return floatx
+    return common
 
 
 def broadcast_shapes(*shapes: Shape, context: str = "") -> Shape:
     """The static shape of NumPy broadcasting; an error naming both shapes when
     two known sizes disagree."""
+    first = shapes[0] if shapes else ()
+    if all(s == first for s in shapes):  # the common case: nothing to broadcast
+        return tuple(first)
     ndim = max((len(s) for s in shapes), default=0)
     padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
     out: list[int | None] = []
@@ -100,6 +112,14 @@ class DimShuffle(Op):
         return ",".join(str(d) for d in self.new_order)
 
 
+@functools.cache
+def _scalar_ops() -> dict[str, ScalarOpInfo]:
+    # Imported on first use: the table's module imports this one.
+    from ppgraph.tensor.math import SCALAR_OPS
+
+    return SCALAR_OPS
+
+
 @dataclasses.dataclass(frozen=True)
 class Elemwise(Op):
     """An elementwise op named by a row of the table in ``ppgraph.tensor.math``.
@@ -111,9 +131,7 @@ class Elemwise(Op):
 
     @property
     def info(self) -> ScalarOpInfo:
-        from ppgraph.tensor.math import SCALAR_OPS
-
-        return SCALAR_OPS[self.scalar_op]
+        return _scalar_ops()[self.scalar_op]
 
     def make_node(self, *inputs: Any) -> Apply:
         info = self.info
@@ -162,16 +180,22 @@ def cast(x: Any, dtype: str) -> TensorVariable:
     return x if x.dtype == dtype else Cast(dtype)(x)
 
 
+@functools.lru_cache(maxsize=64)
+def _kind(dtype: str) -> str:
+    return np.dtype(dtype).kind
+
+
 def _python_constant(value: Any, tensors: Sequence[TensorVariable]) -> TensorVariable:
     """A Python number beside tensors takes their dtype where the kinds allow,
     so ``x32 * 2.0`` stays float32 and ``x64 * 2.0`` stays float64."""
-    floats = [t.dtype for t in tensors if np.dtype(t.dtype).kind in "fc"]
-    ints = [t.dtype for t in tensors if np.dtype(t.dtype).kind in "iu"]
+    floats = [t.dtype for t in tensors if _kind(t.dtype) in "fc"]
+    ints = [t.dtype for t in tensors if _kind(t.dtype) in "iu"]
     if isinstance(value, bool):
         return as_tensor_variable(value)
     if isinstance(value, int):
         if floats:
-            return as_tensor_variable(value, dtype=str(np.result_type(*floats)))
+            dtype = _promoted(False, tuple(floats), config.floatX)
+            return as_tensor_variable(value, dtype=dtype)
         if ints:
             dtype = str(np.result_type(*ints))
             info = np.iinfo(dtype)
@@ -179,7 +203,7 @@ def _python_constant(value: Any, tensors: Sequence[TensorVariable]) -> TensorVar
                 return as_tensor_variable(value, dtype=dtype)
         return as_tensor_variable(value)
     if isinstance(value, float):
-        dtype = str(np.result_type(*floats)) if floats else config.floatX
+        dtype = _promoted(False, tuple(floats), config.floatX) if floats else config.floatX
         return as_tensor_variable(value, dtype=dtype)
     return as_tensor_variable(value)
 

@@ -73,6 +73,9 @@ SCALAR_OPS: dict[str, ScalarOpInfo] = {
     "gammainc": S(2, "float"),  # regularized lower incomplete gamma P(a, x)
     "gammaincc": S(2, "float"),  # regularized upper incomplete gamma Q(a, x)
     "betainc": S(3, "float"),  # regularized incomplete beta I_x(a, b)
+    "gammaincinv": S(2, "float"),  # x with P(a, x) = p
+    "gammainccinv": S(2, "float"),  # x with Q(a, x) = q
+    "betaincinv": S(3, "float"),  # x with I_x(a, b) = p
     "erf": S(1, "float"),
     "erfc": S(1, "float"),
     "erfinv": S(1, "float"),
@@ -145,6 +148,8 @@ arctan2 = _binary("arctan2", "arctan(x / y) in the right quadrant")
 betaln = _binary("betaln", "log of the beta function B(a, b)")
 gammainc = _binary("gammainc", "The regularized lower incomplete gamma function P(a, x)")
 gammaincc = _binary("gammaincc", "The regularized upper incomplete gamma function Q(a, x)")
+gammaincinv = _binary("gammaincinv", "The inverse of gammainc in x: x with P(a, x) = p")
+gammainccinv = _binary("gammainccinv", "The inverse of gammaincc in x: x with Q(a, x) = q")
 eq = _binary("eq", "x == y")
 neq = _binary("neq", "x != y")
 lt = _binary("lt", "x < y")
@@ -156,7 +161,7 @@ or_ = _binary("or", "Logical/bitwise or", "or_")
 xor = _binary("xor", "Logical/bitwise exclusive or")
 
 neg = _unary("neg", "-x")
-abs = _unary("abs", "|x|")
+abs = _unary("abs", "``|x|``")
 sign = _unary("sign", "The sign of x (-1, 0 or 1)")
 reciprocal = _unary("reciprocal", "1 / x")
 square = _unary("square", "x ** 2")
@@ -189,7 +194,7 @@ tanh = _unary("tanh", "The hyperbolic tangent")
 arcsinh = _unary("arcsinh", "The inverse hyperbolic sine")
 arccosh = _unary("arccosh", "The inverse hyperbolic cosine")
 arctanh = _unary("arctanh", "The inverse hyperbolic tangent")
-gammaln = _unary("gammaln", "log |Gamma(x)|")
+gammaln = _unary("gammaln", "``log |Gamma(x)|``")
 digamma = _unary("digamma", "The derivative of gammaln")
 erf = _unary("erf", "The error function")
 erfc = _unary("erfc", "1 - erf(x), accurate for large x")
@@ -200,8 +205,8 @@ ndtri = _unary("ndtri", "The standard normal quantile function")
 log_ndtr = _unary("log_ndtr", "log of the standard normal cdf, finite far in the left tail")
 i0 = _unary("i0", "The modified Bessel function of order 0")
 i1 = _unary("i1", "The modified Bessel function of order 1")
-i0e = _unary("i0e", "exp(-|x|) * i0(x)")
-i1e = _unary("i1e", "exp(-|x|) * i1(x)")
+i0e = _unary("i0e", "``exp(-|x|) * i0(x)``")
+i1e = _unary("i1e", "``exp(-|x|) * i1(x)``")
 invert = _unary("invert", "Logical/bitwise not")
 isnan = _unary("isnan", "True where x is NaN")
 isinf = _unary("isinf", "True where x is +inf or -inf")
@@ -219,6 +224,17 @@ def betainc(a: Any, b: Any, x: Any) -> TensorVariable:
         1.0
     """
     return elemwise("betainc", a, b, x)
+
+
+def betaincinv(a: Any, b: Any, p: Any) -> TensorVariable:
+    """The inverse of ``betainc`` in x: x with I_x(a, b) = p, elementwise.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> round(float(pt.betaincinv(2.0, 2.0, 0.5).eval()), 12)
+        0.5
+    """
+    return elemwise("betaincinv", a, b, p)
 
 
 def where(cond: Any, x: Any, y: Any) -> TensorVariable:

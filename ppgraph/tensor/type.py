@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,9 @@ from ppgraph.graph.basic import Apply, Constant, SharedVariable, Type, Variable
 from ppgraph.tensor.operators import TensorOperators
 
 Shape = tuple[int | None, ...]
+
+# dtype as given (a name, a NumPy dtype or scalar type) -> its canonical name
+_DTYPE_NAMES: dict[Any, str] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,11 +31,24 @@ class TensorType(Type):
     shape: Shape = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dtype", str(np.dtype(self.dtype)))
-        shape = tuple(None if s is None else int(s) for s in self.shape)
-        if any(s is not None and s < 0 for s in shape):
-            raise ValueError(f"TensorType: negative size in shape {shape}")
-        object.__setattr__(self, "shape", shape)
+        # Types are made for every node built: the normalized dtype is looked up,
+        # and a shape that is already a tuple of ints and Nones is kept.
+        dtype = self.dtype
+        canon = _DTYPE_NAMES.get(dtype) if isinstance(dtype, Hashable) else None
+        if canon is None:
+            canon = str(np.dtype(dtype))
+            if isinstance(dtype, Hashable):
+                _DTYPE_NAMES[dtype] = canon
+        if canon is not dtype:
+            object.__setattr__(self, "dtype", canon)
+        shape = self.shape
+        if type(shape) is not tuple or not all(
+            s is None or (type(s) is int and s >= 0) for s in shape
+        ):
+            shape = tuple(None if s is None else int(s) for s in shape)
+            if any(s is not None and s < 0 for s in shape):
+                raise ValueError(f"TensorType: negative size in shape {shape}")
+            object.__setattr__(self, "shape", shape)
 
     @property
     def ndim(self) -> int:

@@ -116,6 +116,20 @@ def _ol_logcdf(x: Any, eta: Any, cutpoints: Any) -> np.ndarray:
     return _categorical_logcdf(x, _ordered_logistic_p(eta, cutpoints))
 
 
+def _ppf_by_search(logcdf: Oracle, lower: Oracle) -> Oracle:
+    # the smallest k of the support with F(k) >= q (scipy's ppf), by counting
+    # the support points below q; -1 below the support at q = 0
+    def fn(q: Any, **params: Any) -> Any:
+        k = np.asarray(lower(**params), dtype=float)[..., None] + np.arange(3000.0)
+        cols = {n: np.asarray(v)[:, None] if np.ndim(v) == 1 else v for n, v in params.items()}
+        with np.errstate(divide="ignore"):
+            cdf = np.exp(logcdf(k, **cols))
+        below = np.sum(cdf < np.asarray(q)[..., None], axis=-1)
+        return np.where(q > 0, k[..., 0] + below, k[..., 0] - 1.0)
+
+    return fn
+
+
 def _sorted_rows(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     return np.sort(rng.normal(0.0, 1.5, size=(n, k)), axis=-1)
 
@@ -134,6 +148,10 @@ def _quiet(fn: Oracle) -> Oracle:
 
 def _inf(**params: Any) -> Any:
     return np.inf
+
+
+def _zero(**params: Any) -> Any:
+    return np.zeros(np.broadcast(*params.values()).shape)
 
 
 def _nb_mu_alpha(x: Any, mu: Any, alpha: Any) -> Any:
@@ -181,7 +199,7 @@ CASES: list[Case] = [
         },
         lambda x, n, p: stats.binom.logpmf(x, n, p),
         lambda x, n, p: stats.binom.logcdf(x, n, p),
-        None,
+        lambda q, n, p: stats.binom.ppf(q, n, p),
         lambda n, p: 0,
         lambda n, p: n,
         ("p",),
@@ -195,7 +213,7 @@ CASES: list[Case] = [
         {"mu": np.array([0.0, 0.1, 1.0, 3.5, 20.0, 150.0])},
         lambda x, mu: stats.poisson.logpmf(x, mu),
         lambda x, mu: stats.poisson.logcdf(x, mu),
-        None,
+        lambda q, mu: stats.poisson.ppf(q, mu),
         lambda mu: 0,
         _inf,
         ("mu",),
@@ -212,7 +230,7 @@ CASES: list[Case] = [
         },
         _nb_mu_alpha,
         _nb_mu_alpha_cdf,
-        None,
+        lambda q, mu, alpha: stats.nbinom.ppf(q, alpha, alpha / (mu + alpha)),
         lambda mu, alpha: 0,
         _inf,
         ("mu", "alpha"),
@@ -261,7 +279,7 @@ CASES: list[Case] = [
         },
         lambda x, alpha, beta, n: stats.betabinom.logpmf(x, n, alpha, beta),
         lambda x, alpha, beta, n: stats.betabinom.logcdf(x, n, alpha, beta),
-        None,
+        lambda q, alpha, beta, n: stats.betabinom.ppf(q, n, alpha, beta),
         lambda alpha, beta, n: 0,
         lambda alpha, beta, n: n,
         ("alpha", "beta"),
@@ -280,7 +298,7 @@ CASES: list[Case] = [
         },
         _hypergeom("logpmf"),
         _hypergeom("logcdf"),
-        None,
+        _hypergeom("ppf"),
         lambda N, k, n: np.maximum(0, n - N + k),
         lambda N, k, n: np.minimum(k, n),
         (),
@@ -309,7 +327,7 @@ CASES: list[Case] = [
         {"eta": _rng.normal(0.0, 2.0, size=R), "cutpoints": _sorted_rows(_rng, R, 3)},
         _ol_logpmf,
         _ol_logcdf,
-        None,
+        lambda q, eta, cutpoints: _categorical_ppf(q, _ordered_logistic_p(eta, cutpoints)),
         lambda eta, cutpoints: 0,
         lambda eta, cutpoints: cutpoints.shape[-1],
         ("eta", "cutpoints"),
@@ -326,7 +344,7 @@ CASES: list[Case] = [
         },
         _zero_inflated(lambda x, mu: stats.poisson.logpmf(x, mu)),
         _zero_inflated_cdf(lambda x, mu: stats.poisson.logcdf(x, mu)),
-        None,
+        _ppf_by_search(_zero_inflated_cdf(lambda x, mu: stats.poisson.logcdf(x, mu)), _zero),
         lambda psi, mu: 0,
         _inf,
         ("psi", "mu"),
@@ -344,7 +362,7 @@ CASES: list[Case] = [
         },
         _zero_inflated(lambda x, n, p: stats.binom.logpmf(x, n, p)),
         _zero_inflated_cdf(lambda x, n, p: stats.binom.logcdf(x, n, p)),
-        None,
+        _ppf_by_search(_zero_inflated_cdf(lambda x, n, p: stats.binom.logcdf(x, n, p)), _zero),
         lambda psi, n, p: 0,
         lambda psi, n, p: n,
         ("psi", "p"),
@@ -362,7 +380,7 @@ CASES: list[Case] = [
         },
         _zero_inflated(_nb_mu_alpha),
         _zero_inflated_cdf(_nb_mu_alpha_cdf),
-        None,
+        _ppf_by_search(_zero_inflated_cdf(_nb_mu_alpha_cdf), _zero),
         lambda psi, mu, alpha: 0,
         _inf,
         ("psi", "mu", "alpha"),

@@ -128,7 +128,9 @@ class HalfStudentT(Formula):
         return _inside(x, 0, np.inf, f, 0.0)
 
     def ppf(self, q: Any) -> Any:
-        return self.sigma * stats.t(self.nu).isf((1 - np.asarray(q)) / 2)
+        q = np.asarray(q, dtype=float)
+        ok = (q >= 0) & (q <= 1)  # P(|T| <= x) = q; no quantile outside [0, 1]
+        return np.where(ok, self.sigma * stats.t(self.nu).isf((1 - q) / 2), np.nan)
 
 
 @dataclasses.dataclass

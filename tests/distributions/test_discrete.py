@@ -261,7 +261,11 @@ def test_sums_over_the_support_need_a_constant_n() -> None:
         pg.logcdf(pg.BetaBinomial.dist(alpha=1.0, beta=2.0, n=pt.scalar("n")), 2.0)
 
 
-def test_icdf_outside_the_unit_interval_is_nan() -> None:
+def test_icdf_is_an_integer_and_has_no_quantile_outside_the_unit_interval() -> None:
     q = pt.vector("q")
-    got = pg.icdf(pg.Geometric.dist(0.3), q).eval({q: [-0.1, 1.1]})
-    assert np.isnan(got).all()
+    for rv in (pg.Geometric.dist(0.3), pg.Poisson.dist(2.0)):
+        out = pg.icdf(rv, q)
+        assert out.dtype == "int64"
+        got = out.eval({q: [-0.1, 1.1, np.nan, 1.0]})
+        # no quantile: the smallest int64; q = 1 on an unbounded support: the largest
+        np.testing.assert_array_equal(got, [np.iinfo("int64").min] * 3 + [np.iinfo("int64").max])

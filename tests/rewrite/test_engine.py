@@ -21,7 +21,7 @@ from ppgraph.rewrite.fold import fold_node
 from ppgraph.rewrite.pattern import collect, commuted
 from ppgraph.tensor.elemwise import DimShuffle, Elemwise
 from ppgraph.tensor.type import TensorConstant
-from tests.rewrite.util import ops, rewritten
+from tests.rewrite.util import eager, ops, rewritten
 
 
 def test_equal_subgraphs_become_one_node() -> None:
@@ -219,3 +219,20 @@ def test_folding_a_dimshuffle_with_numpy_matches_its_jax_lowering(
     want = np.asarray(jax_funcify(node.op, node)(data))
     assert folded.data.shape == want.shape
     np.testing.assert_array_equal(folded.data, want)
+
+
+def test_merging_and_folding_keep_the_value_on_random_inputs() -> None:
+    # Merging (the two sin(x * y)) and folding (exp(0) * 3 + log(e) = 4) make
+    # the graph smaller; unrewritten (op by op) and rewritten give NumPy's value.
+    x, y = pt.vector("x"), pt.vector("y")
+    c = pt.exp(pt.constant(0.0)) * 3.0 + pt.log(pt.constant(np.e))
+    out = pt.sin(x * y) * c + pt.sin(x * y) / (c - pt.constant([1.0, 2.0, 3.0]))
+    new, _ = rewritten(out, [x, y])
+    assert len(toposort([new])) < len(toposort([out]))
+    assert ops(new).count("Elemwise{sin}") == 1
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        xv, yv = rng.uniform(-3, 3, 3), rng.uniform(-3, 3, 3)
+        want = np.sin(xv * yv) * 4.0 + np.sin(xv * yv) / (4.0 - np.array([1.0, 2.0, 3.0]))
+        np.testing.assert_allclose(eager([x, y], out, xv, yv), want, rtol=1e-14)
+        np.testing.assert_allclose(pg.function([x, y], out)(xv, yv), want, rtol=1e-14)

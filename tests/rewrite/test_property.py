@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import ppgraph as pg
 import ppgraph.tensor as pt
 from ppgraph.graph.basic import Variable
+from ppgraph.graph.traversal import ancestors
 from ppgraph.rewrite.pattern import fits
 from tests.rewrite.util import eager, rewritten
 
@@ -59,23 +60,35 @@ OPS = sorted(UNARY) + sorted(BINARY)
 
 
 @st.composite
-def programs(draw: st.DrawFn) -> list[tuple[str, list[int]]]:
-    """Steps ``(op, argument indices)``; index 0-2 are the inputs, then each step."""
+def programs(draw: st.DrawFn) -> list[tuple[str, list[int], bool]]:
+    """Steps ``(op, argument indices, named)``; index 0-2 are the inputs, then each
+    step; a named step's variable gets a name (which rewriting must leave alone)."""
     steps = []
     for i in range(draw(st.integers(1, 7))):
         op = draw(st.sampled_from(OPS))
         arity = 1 if op in UNARY else 2
         args = [draw(st.integers(0, 2 + i)) for _ in range(arity)]
-        steps.append((op, args))
+        steps.append((op, args, draw(st.booleans())))
     return steps
 
 
-def build(steps: list[tuple[str, list[int]]], inputs: list[Variable]) -> Variable:
+def build(steps: list[tuple[str, list[int], bool]], inputs: list[Variable]) -> Variable:
     values = list(inputs)
-    for op, args in steps:
+    for i, (op, args, named) in enumerate(steps):
         fn: Any = UNARY.get(op) or BINARY[op]
         values.append(fn(*[values[a] for a in args]))
+        if named:
+            values[-1].name = f"v{i}"
     return values[-1]
+
+
+def snapshot(out: Variable) -> list[tuple[Any, ...]]:
+    """Every variable above ``out`` with its name, node, op and inputs."""
+    return [
+        (v, v.name, v.owner, v.index)
+        + (() if v.owner is None else (v.owner.op, list(v.owner.inputs), list(v.owner.outputs)))
+        for v in ancestors([out])
+    ]
 
 
 @settings(max_examples=50, deadline=None, derandomize=True,
@@ -88,6 +101,7 @@ def test_rewritten_graphs_compute_the_same_values(steps: Any, seed: int) -> None
     rng = np.random.default_rng(seed)
     values = [rng.uniform(-2, 2, 5), rng.uniform(-2, 2, 5), rng.uniform(-2, 2)]
 
+    before = snapshot(out)
     new, _ = rewritten(out, inputs)
     assert fits(new, out), f"{new.type} cannot stand for {out.type}"
     again, trace = rewritten(new, inputs)
@@ -100,3 +114,4 @@ def test_rewritten_graphs_compute_the_same_values(steps: Any, seed: int) -> None
     assert np.all(np.isfinite(got[finite])), f"{got} where unrewritten is {want}"
     scale = max(1.0, float(np.max(np.abs(want[finite]), initial=0.0)))
     np.testing.assert_allclose(got[finite], want[finite], rtol=1e-6, atol=1e-9 * scale)
+    assert snapshot(out) == before, "rewriting or compiling changed the caller's graph"

@@ -106,13 +106,16 @@ def test_shared_values_are_read_at_call_time() -> None:
     assert abs(pg.draw(x, random_seed=0) - 5.0) < 0.01
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [
-    ({"draws": 0}, ValueError),
-    ({"draws": 2.5}, ValueError),
-    ({"draws": True}, ValueError),
-    ({"random_seed": "seed"}, TypeError),
-    ({"random_seed": -1}, ValueError),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"draws": 0}, ValueError),
+        ({"draws": 2.5}, ValueError),
+        ({"draws": True}, ValueError),
+        ({"random_seed": "seed"}, TypeError),
+        ({"random_seed": -1}, ValueError),
+    ],
+)
 def test_bad_arguments(kwargs: dict[str, Any], error: type) -> None:
     with pytest.raises(error):
         pg.draw(pg.Normal.dist(0.0, 1.0), **kwargs)

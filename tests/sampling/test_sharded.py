@@ -1,6 +1,7 @@
 """Chains over devices: chain_method="sharded" in a subprocess with four CPU
-devices (XLA_FLAGS must be set before JAX starts, and only there); and the
-progress bar fed from inside a jitted loop."""
+devices (XLA_FLAGS must be set before JAX starts, and only there; importing
+ppgraph changes no JAX setting); the progress bar fed from inside a jitted loop;
+and what the jitted BlackJAX run keeps in memory."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import arviz as az
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
+import ppgraph as pg
 from ppgraph.sampling.progress import ProgressBar, report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +27,22 @@ SCRIPT = r"""
 import json, os
 flags_before = os.environ["XLA_FLAGS"]
 import jax
+config_before = dict(jax.config.values)
 import numpy as np
 import ppgraph as pg
+config_after_import = dict(jax.config.values)
+
+def no_pmap(*args, **kwargs):
+    raise AssertionError("jax.pmap was called")
+
+meshes = []
+shard_map = jax.shard_map
+
+def spy(f, *, mesh, **kwargs):
+    meshes.append([int(mesh.devices.size), str(mesh.axis_types)])
+    return shard_map(f, mesh=mesh, **kwargs)
+
+jax.pmap, jax.shard_map = no_pmap, spy
 
 data = np.random.default_rng(7).normal(1.0, 1.0, size=20)
 with pg.Model() as m:
@@ -37,12 +56,17 @@ print(json.dumps({
     "devices": len(jax.devices()),
     "flags_unchanged": os.environ["XLA_FLAGS"] == flags_before,
     "x64_unchanged": not jax.config.jax_enable_x64,
+    "config_changed_by_import": sorted(
+        k for k in config_before if config_after_import.get(k) != config_before[k]),
+    "config_changed_by_sample": sorted(
+        k for k in config_before if jax.config.values.get(k) != config_before[k]),
     "shape": list(idata.posterior["mu"].shape),
     "mean": float(idata.posterior["mu"].mean()),
     "sd": float(idata.posterior["mu"].std()),
     "chain_means": idata.posterior["mu"].mean("draw").values.tolist(),
     "step_sizes": idata.sample_stats["step_size"].values[:, 0].tolist(),
     "mesh": [key[-2], key[-1]],
+    "shard_map_meshes": meshes,
     "data": data.tolist(),
 }))
 """
@@ -56,7 +80,9 @@ def test_sharded_chains_over_four_cpu_devices() -> None:
     assert res.returncode == 0, res.stderr[-3000:]
     out = json.loads(res.stdout.strip().splitlines()[-1])
     assert out["devices"] == 4 and out["flags_unchanged"] and out["x64_unchanged"]
+    assert out["config_changed_by_import"] == [] and out["config_changed_by_sample"] == []
     assert out["mesh"] == [4, "sharded"]
+    assert out["shard_map_meshes"] == [[4, "(Explicit,)"]]
     assert out["shape"] == [8, 300]
     data = np.asarray(out["data"])
     var = 1.0 / (1.0 / 4.0 + data.size)
@@ -83,3 +109,66 @@ def test_progress_bar_is_updated_every_few_steps_from_a_jitted_loop() -> None:
     assert seen == [25, 50, 75, 100]
     with ProgressBar(100, "off", enabled=False) as off:  # an unknown id: nothing happens
         jax.block_until_ready(run(jnp.asarray(off.id, jnp.int32)))
+
+
+def test_pg_sample_reports_progress_a_bounded_number_of_times() -> None:
+    """A regression on a ``pg.Data`` predictor (conjugate: the exact posterior is
+    known), sampled with the progress bar on: the host hears from the jitted loop
+    about every (tune + draws) / 20 steps, not every step; the predictor is
+    ``constant_data``."""
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=30), rng.normal(size=30)
+    y = 0.7 * x + y
+    with pg.Model() as m:
+        xd = pg.Data("x", x)
+        b = pg.Normal("b", 0.0, 1.0)
+        pg.Normal("y", b * xd, 1.0, observed=y)
+    seen: list[int] = []
+    tune, draws = 200, 400
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ProgressBar, "update", lambda self, n: seen.append(n))
+        idata = pg.sample(draws=draws, tune=tune, chains=2, random_seed=2, model=m,
+                          progress_bar=True)  # fmt: skip
+    every = (tune + draws) // 20
+    assert seen[0] == tune and seen[-1] == tune + draws and seen == sorted(seen)
+    assert len(seen) <= (tune + draws) // every + 2
+    assert all(n % every == 0 for n in seen[1:])
+    np.testing.assert_array_equal(idata.constant_data["x"], x)
+    np.testing.assert_array_equal(idata.observed_data["y"], y)
+    var = 1.0 / (1.0 + x @ x)
+    post = idata.posterior["b"].values
+    mcse = float(az.mcse(idata.posterior, var_names=["b"])["b"])
+    assert abs(post.mean() - var * (x @ y)) < 5 * mcse
+    assert post.std() == pytest.approx(np.sqrt(var), rel=0.15)
+
+
+def _scans(jaxpr: Any, found: list[tuple[int, list[tuple[int, ...]]]]) -> list[Any]:
+    """(length, shapes of the stacked outputs) of every ``scan`` in ``jaxpr``."""
+    for eqn in jaxpr.eqns:
+        if eqn.primitive.name == "scan":
+            ys = eqn.outvars[eqn.params["num_carry"] :]
+            found.append((eqn.params["length"], [tuple(v.aval.shape) for v in ys]))
+        for param in eqn.params.values():
+            for sub in param if isinstance(param, list | tuple) else [param]:
+                inner = getattr(sub, "jaxpr", None)
+                if inner is not None:
+                    _scans(getattr(inner, "jaxpr", inner), found)
+    return found
+
+
+def test_warm_up_keeps_no_trace_and_sampling_keeps_one_row_per_draw() -> None:
+    from ppgraph.sampling.blackjax_nuts import _run_fn
+
+    with pg.Model() as m:
+        pg.Normal("x", 0.0, 1.0, shape=50)
+    fn, position = pg.logdensity(m)
+    tune, draws, chains = 137, 11, 3
+    run = _run_fn(fn, tune, draws, 0.8, 1000, None)
+    keys = jax.random.key_data(jax.random.split(jax.random.key(0), chains))
+    start = {k: np.stack([v] * chains) for k, v in position.items()}
+    jaxpr = jax.make_jaxpr(run)(keys, start, fn.data, jnp.asarray(0, jnp.int32))
+    loops = dict(_scans(jaxpr.jaxpr, []))
+    assert set(loops) == {tune, draws}
+    assert loops[tune] == []  # BlackJAX's default would stack ~30 arrays of (tune, chains, ...)
+    assert (draws, chains, 50) in loops[draws]
+    assert all(s[:2] == (draws, chains) for s in loops[draws])

@@ -28,7 +28,7 @@ def test_broadcasting_inserts_dimshuffle_and_matches_numpy() -> None:
         assert node is not None
         assert len({i.ndim for i in node.inputs}) == 1
     values = [np.array(0.5), np.array([1.0, 2.0, 3.0]), np.arange(6.0).reshape(2, 3)]
-    compare_jax_and_py([x, v, m], out, values, lambda a, b, c: a + b * c)
+    compare_jax_and_py([x, v, m], out, values, lambda a, b, c: a + b * c, eager=True)
     compare_grad([x, v, m], out, values, lambda a, b, c: a + b * c)
 
 
@@ -38,7 +38,7 @@ def test_broadcasting_size_one_dims_both_ways() -> None:
     out = col * row
     assert out.type.shape == (None, 4)
     values = [np.arange(3.0).reshape(3, 1), np.arange(4.0).reshape(1, 4) + 1]
-    compare_jax_and_py([col, row], out, values, np.multiply)
+    compare_jax_and_py([col, row], out, values, np.multiply, eager=True)
     compare_grad([col, row], out, values, np.multiply)
 
 
@@ -231,3 +231,13 @@ def test_dimshuffle_cannot_drop_a_dim_that_is_not_size_one() -> None:
         DimShuffle((1,))(pt.tensor("float64", shape=(2, 3)))
     with pytest.raises(ValueError, match="bad order"):
         DimShuffle((0, 0))(pt.matrix("m"))
+
+
+def test_double_equals_is_identity_and_pt_eq_is_elementwise() -> None:
+    # As in PyTensor: variables are dict keys, so == keeps Python's identity
+    # meaning; pt.eq (and pt.neq) build the elementwise comparison.
+    x, y = pt.vector("x"), pt.vector("y")
+    assert (x == x) is True and (x == y) is False and (x != y) is True
+    assert {x: 1, y: 2}[x] == 1
+    xv, yv = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 3.0])
+    compare_jax_and_py([x, y], [pt.eq(x, y), pt.neq(x, y)], [xv, yv], [xv == yv, xv != yv])

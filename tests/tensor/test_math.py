@@ -7,10 +7,13 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 import scipy.special as sp
 
+import ppgraph as pg
 import ppgraph.tensor as pt
 from ppgraph.backend.jax.dispatch.elemwise import JAX_ELEMWISE
 from ppgraph.tensor.math import SCALAR_OPS
@@ -23,6 +26,7 @@ from tests.helpers import (
     numeric_grad,
     run_all_ways,
     weights_for,
+    x64_for,
 )
 
 Domain = tuple[float, float]
@@ -126,6 +130,10 @@ CASES: dict[str, Case] = {
     "gammaincc": C(sp.gammaincc, ((0.5, 4.0), POS), f32_rtol=1e-4),
     # JAX has no derivative of betainc in a and b
     "betainc": C(sp.betainc, ((0.5, 4.0), (0.5, 4.0), UNIT), grad=(2,), f32_rtol=1e-4),
+    # the inverses: root searches, not differentiated (the tails are in tests/distributions)
+    "gammaincinv": C(sp.gammaincinv, ((0.5, 4.0), UNIT), grad=(), f32_rtol=1e-4),
+    "gammainccinv": C(sp.gammainccinv, ((0.5, 4.0), UNIT), grad=(), f32_rtol=1e-4),
+    "betaincinv": C(sp.betaincinv, ((0.5, 4.0), (0.5, 4.0), UNIT), grad=(), f32_rtol=1e-4),
     "erf": C(sp.erf, (R,)),
     "erfc": C(sp.erfc, (R,)),
     "erfinv": C(sp.erfinv, ((-0.9, 0.9),)),
@@ -355,3 +363,38 @@ def test_cast_to_the_same_dtype_adds_no_node() -> None:
     v = pt.vector("v")
     assert pt.cast(v, "float64") is v
     assert v.astype("float32").owner is not None
+
+
+# Rows lowered by our own code (the others call one jax.numpy function each).
+OWN_LOWERING = ["clip", "log1mexp", "xlogy", "xlog1py", "erfcx", "log_ndtr", "where", "softplus"]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", OWN_LOWERING)
+def test_values_without_jit(name: str, dtype: str) -> None:
+    xs, out, values = row_graph(name, dtype, seed=2)
+    f = pg.function(xs, out)
+    with x64_for([out]):
+        got = np.asarray(f.jax_fn(*values))
+    wide = [v.astype("float64") if v.dtype == np.float32 else v for v in values]
+    rtol = None if dtype == "float64" else CASES[name].f32_rtol
+    check_result(out, got, CASES[name].oracle(*wide), rtol=rtol, how="jax_fn, no jit")
+
+
+@pytest.mark.parametrize(
+    ("fn", "y", "want"),
+    [(pt.xlogy, 2.0, np.log(2.0)), (pt.xlog1py, 1.0, np.log(2.0)), (pt.xlogy, 0.5, np.log(0.5))],
+)
+def test_xlogy_gradient_in_x_at_zero_is_log_y(fn: Any, y: float, want: float) -> None:
+    # d/dx x log(y) = log(y), also at x = 0, where the value is 0 by convention;
+    # checked against the one-sided difference quotient (x log y - 0) / x.
+    x, yv = pt.scalar("x"), pt.scalar("yv")
+    f = pg.function([x, yv], fn(x, yv))
+    with jax.enable_x64(True):
+        g = jax.grad(f.jax_fn)
+        for how, gf in (("no jit", g), ("jit", jax.jit(g))):
+            got = float(gf(jnp.float64(0.0), jnp.float64(y)))
+            h = 1e-7
+            fd = float(f(h, y)) / h
+            assert np.isclose(got, fd, rtol=1e-6), how
+            assert np.isclose(got, want, rtol=1e-12), how

@@ -64,7 +64,7 @@ def reduced() -> dict[str, list[dict[str, np.ndarray]]]:
         for kind, (fn, _) in REDUCTIONS.items()
         for axis, keepdims in CASES
     ]
-    runs = run_all_ways([x, b], outs, [X, BOOLS])
+    runs = run_all_ways([x, b], outs, [X, BOOLS], eager=True)
     n = len(CASES)
     return {kind: runs[k * n : (k + 1) * n] for k, kind in enumerate(REDUCTIONS)}
 

@@ -30,7 +30,7 @@ def test_reshape_values_static_shapes_and_gradient() -> None:
     assert [o.type.shape for o in outs] == [want for _, _, want in cases]
     wants = [A.reshape(6, 4), A.reshape(-1), A.reshape(4, -1, 2), A.reshape(1, 24)]
     wants += [A.reshape(-1, 4), A.reshape(2, 12), A.reshape(6, -1)]
-    compare_jax_and_py([x, u], outs, [A, A], wants)
+    compare_jax_and_py([x, u], outs, [A, A], wants, eager=True)
     compare_grad([u], outs[-1], [A], lambda a: a.reshape(a.shape[0] * 3, -1))
 
 
@@ -85,7 +85,7 @@ def test_transpose_expand_dims_squeeze() -> None:
     static += [(1, 2, None, 4), (2, None, 4, 1), (1, 2, 1, None, 4), (3,), (3, 1), (1, 3)]
     static += [(4, 1, 2, None)]
     assert [o.type.shape for o in outs] == static
-    compare_jax_and_py([x, o], outs, [A, ov], wants)
+    compare_jax_and_py([x, o], outs, [A, ov], wants, eager=True)
     compare_grad([x], outs[10], [A], lambda a: np.expand_dims(a.transpose(2, 0, 1), 1))
 
 
@@ -137,7 +137,7 @@ def test_stack_and_concatenate() -> None:
         (2, None, 3),
         (None, None),
     ]
-    compare_jax_and_py([a, b, i], outs, [av, bv, iv], wants)
+    compare_jax_and_py([a, b, i], outs, [av, bv, iv], wants, eager=True)
     compare_grad([a, b], outs[4], [av, bv], lambda p, q: np.concatenate([p, q, p], axis=1))
 
 
@@ -196,8 +196,19 @@ def test_broadcast_to_zeros_ones_full() -> None:
         np.zeros((2, 3)),
     ]
     s = outs[1].owner.inputs[0]
-    compare_jax_and_py([v, s, m], outs, [vv, 4.0, mv], wants)
+    compare_jax_and_py([v, s, m], outs, [vv, 4.0, mv], wants, eager=True)
     compare_grad([v], outs[0], [vv], lambda a: np.broadcast_to(a, (2, 3)))
+
+
+
+@pytest.mark.parametrize("n", [2, np.int64(3), 0])
+def test_zeros_and_ones_take_an_int_shape(n: Any) -> None:
+    zeros, ones = pt.zeros(n), pt.ones(n, dtype="int32")
+    assert zeros.type.shape == ones.type.shape == (int(n),)
+    np.testing.assert_array_equal(zeros.eval(), np.zeros(n))
+    got = ones.eval()
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, np.ones(n, dtype="int32"))
 
 
 def test_broadcast_to_incompatible_raises_naming_shapes() -> None:

@@ -62,7 +62,7 @@ def test_indexing_values_and_gradient() -> None:
     wants = [X[i] for i in INDICES] * 2
     for out, want in zip(outs[len(INDICES) :], wants, strict=False):
         assert out.ndim == want.ndim
-    compare_jax_and_py([x, u], outs, [X, X], wants)
+    compare_jax_and_py([x, u], outs, [X, X], wants, eager=True)
     # one graph for every index's gradient: the pieces flattened and joined
     joined = pt.concatenate([o.flatten() for o in outs[len(INDICES) :]])
     compare_grad(
@@ -83,7 +83,7 @@ def test_symbolic_indices_with_and_without_jit() -> None:
     outs = [x[i], x[:, i], x[idx], x[idx, i], x[1:, idx], x[: x.shape[0] - 1]]
     iv, idxv = np.int64(1), np.array([2, 0, 2], dtype="int32")
     wants = [xv[1], xv[:, 1], xv[idxv], xv[idxv, 1], xv[1:, idxv], xv[:2]]
-    compare_jax_and_py([x, i, idx], outs, [xv, iv, idxv], wants)
+    compare_jax_and_py([x, i, idx], outs, [xv, iv, idxv], wants, eager=True)
     # x[i:] has a size set by an input value: XLA cannot compile that, and says so
     with pytest.raises(ValueError, match="slice bound"):
         compare_jax_and_py([x, i], x[i:], [xv, iv], xv[1:])
@@ -144,7 +144,7 @@ def test_set_and_inc_subtensor() -> None:
         outs += [pt.set_subtensor(x[index], y), pt.inc_subtensor(x[index], y)]
         wants += [_set(X, index, yv), _inc(X, index, yv)]
     assert all(o.type == x.type for o in outs)
-    compare_jax_and_py([x, *ys], outs, [X, *yvs], wants)
+    compare_jax_and_py([x, *ys], outs, [X, *yvs], wants, eager=True)
 
     def oracle(a: np.ndarray, *bs: np.ndarray) -> np.ndarray:
         pieces = [f(a, i, b) for (i, _), b in zip(SETS, bs, strict=True) for f in (_set, _inc)]

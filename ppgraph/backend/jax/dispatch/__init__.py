@@ -12,6 +12,7 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     random_multivariate,
     reduction,
     shape,
+    special,
 )
 from ppgraph.backend.jax.dispatch.basic import jax_funcify
 
