@@ -202,7 +202,7 @@ ax.legend();
     ("md", r"""
 For small data both take JAX's fixed cost of calling a compiled function, some tens of microseconds; from about ten thousand rows on, the time grows in proportion to the data, and both give the same log-density up to float32 rounding.
 
-At the large sizes ppgraph does more work per row than the hand-written version, up to about twice the time on a CPU: it also tests every observed value for being finite and the mean for NaN, so that a bad value gives exactly `-inf` (what a sampler can reject) instead of a NaN or a finite number; the hand-written version has no such guard. The times are from the machine that last ran this notebook, with whatever else it was running; on a GPU the large sizes are much faster, and the small ones are not (each call has a launch cost).
+At the large sizes ppgraph takes longer than the hand-written version (two to three times as long on a CPU in our runs), because it does more per row: it also tests every observed value for being finite and the mean for NaN, so that a bad value gives exactly `-inf` (what a sampler can reject) instead of a NaN or a finite number; the hand-written version has no such guard. The times are from the machine that last ran this notebook, with whatever else it was running; on a GPU the large sizes are much faster, and the small ones are not (each call has a launch cost).
 
 ## Where to go next
 

@@ -13,7 +13,7 @@ This notebook walks through the ideas behind ppgraph, one small step at a time:
 5. **Models and log-densities**: `pg.logp`, a model's joint log-density, value variables and the log transform of a positive variable.
 6. **What JAX adds**: the jaxpr of a compiled log-density, and the pure function behind every compiled object under `jax.jit`, `jax.vmap` and `jax.grad`; what a failing parameter check does.
 
-Parts 1 to 5 follow the PyMC tutorial *PyMC and Aesara* (Ricardo Vieira and Juan Orduz) step by step, with ppgraph names: where that tutorial printed a number, ppgraph prints the same one. Part 6 is what a JAX backend lets us show on top.
+Parts 1 to 5 follow the PyMC tutorial *PyMC and Aesara* (Ricardo Vieira and Juan Orduz) step by step, with ppgraph names: where that tutorial computed a number (rather than drawing a random one), ppgraph prints the same number. Part 6 is what a JAX backend lets us show on top.
 """),
     ("code", r"""
 import jax

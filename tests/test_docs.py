@@ -71,7 +71,9 @@ def _run_in_subprocess(path: Path) -> None:
     assert proc.returncode == 0, f"{path}:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
 
 
-PAGES = sorted(p for p in DOCS.rglob("*.md") if "_build" not in p.parts and code_blocks(p.read_text()))
+PAGES = sorted(
+    p for p in DOCS.rglob("*.md") if "_build" not in p.parts and code_blocks(p.read_text())
+)
 
 
 def test_pages_have_examples() -> None:
@@ -101,7 +103,7 @@ def test_code_block_extraction() -> None:
 def test_failing_example_is_reported(tmp_path: Path) -> None:
     page = tmp_path / "bad.md"
     page.write_text("```pycon\n>>> 1 + 1\n3\n```\n")
-    with pytest.raises(AssertionError, match="bad.md, code block 1"):
+    with pytest.raises(AssertionError, match=r"bad\.md, code block 1"):
         run_page(page)
 
 

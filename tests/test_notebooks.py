@@ -62,16 +62,32 @@ def test_notebook_runs_in_a_fresh_kernel(name: str, tmp_path: Path) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    _execute(nb)  # a cell error raises CellExecutionError, naming the cell
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert _count_plots(nb) >= MIN_PLOTS[name]
+
+
+def _execute(nb: Any) -> None:
+    """Run ``nb`` (in place) in a fresh python3 kernel, in the notebooks folder."""
     nb.cells.insert(0, nbformat.v4.new_code_cell(PREAMBLE))
     client = nbclient.NotebookClient(
         nb, timeout=CELL_TIMEOUT, kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
     )  # fmt: skip
-    client.execute()  # a cell error raises CellExecutionError, naming the cell
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.execution_count is not None for c in code)
-    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    assert _count_plots(nb) >= MIN_PLOTS[name]
+    client.execute()
+
+
+def test_a_ppgraph_warning_fails_a_notebook_and_others_do_not() -> None:
+    others = "import warnings\nwarnings.warn('a library says hello', FutureWarning)"
+    ours = "import ppgraph as pg\nwarnings.warn('r-hat is high', pg.SamplingWarning)"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(others)])
+    _execute(nb)
+    assert "a library says hello" in nb.cells[1].outputs[0]["text"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in (others, ours)])
+    with pytest.raises(nbclient.exceptions.CellExecutionError, match="ppgraph warned"):
+        _execute(nb)
 
 
 def _count_plots(nb: Any) -> int:

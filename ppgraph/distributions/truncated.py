@@ -218,6 +218,9 @@ class Truncated(Distribution):
         upper = args[2] if len(args) > 2 else kwargs.get("upper")
         if getattr(dist, "dtype", "").startswith("float"):
             kwargs.setdefault("default_transform", Interval(lower, upper))
+        for key in ("transform", "default_transform"):
+            if kwargs.get(key) == "interval":  # by name: the interval of the bounds
+                kwargs[key] = Interval(lower, upper)
         return super().__new__(cls, name, *args, **kwargs)
 
 

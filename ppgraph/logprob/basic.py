@@ -231,8 +231,8 @@ def logcdf(rv: Any, value: Any) -> TensorVariable:
 
 def icdf(rv: Any, q: Any) -> TensorVariable:
     """The quantile function (inverse cdf) of ``rv`` at probability ``q``, in the
-    variable's dtype: ``q`` is computed with in the distribution's float dtype,
-    and a discrete distribution's quantile is an integer.
+    variable's dtype: ``q`` is taken in the distribution's float dtype (floatX
+    for a discrete one), and a discrete distribution's quantile is an integer.
 
     As SciPy's ``ppf``, the quantile at ``q = 0`` is the lower end of the
     support (one below it for a discrete distribution), and ``q`` outside

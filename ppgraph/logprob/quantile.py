@@ -35,7 +35,9 @@ class DiscreteQuantile(Op):
 
     def make_node(self, q: Any, lower: Any, upper: Any, *params: Any) -> Apply:
         if len(params) != len(self.inputs) - 1:
-            raise TypeError(f"{self}: expected {len(self.inputs) - 1} parameters, got {len(params)}")
+            raise TypeError(
+                f"{self}: expected {len(self.inputs) - 1} parameters, got {len(params)}"
+            )
         q, lower, upper = (as_tensor_variable(v) for v in (q, lower, upper))
         ps = [as_tensor_variable(p) for p in params]
         k = self.inputs[0]
@@ -73,8 +75,10 @@ def discrete_quantile(
     probe = as_tensor_variable(split_checks(logcdf(q, *ps))[0])
     k = TensorType(q.dtype, probe.type.shape).make_variable(name="k")
     # Stand-ins for the parameters (constants stay: a sum over 0..n needs n static)
-    stand = [p if isinstance(p, Constant) else p.type.make_variable(name=f"param{i}")
-             for i, p in enumerate(ps)]
+    stand = [
+        p if isinstance(p, Constant) else p.type.make_variable(name=f"param{i}")
+        for i, p in enumerate(ps)
+    ]
     inner = as_tensor_variable(split_checks(logcdf(k, *stand))[0])
     op = DiscreteQuantile(inner, (k, *stand), family)
     out = op(q, lower, upper, *ps)

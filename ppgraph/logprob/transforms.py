@@ -337,7 +337,9 @@ def _interval_for(distribution: Any) -> Transform:
     if fn is not None:
         return Interval(bounds_fn=fn)
     op = getattr(distribution, "rv_op", None)
-    names = tuple(getattr(op, "params", ()))
+    # a composite's op (Mixture, Truncated, Censored) has no class-level names
+    raw = getattr(op, "params", ())
+    names = tuple(raw) if isinstance(raw, tuple | list) else ()
     if "lower" not in names and "upper" not in names:
         raise TypeError(
             f"the interval transform needs bounds: give {getattr(distribution, '__name__', '?')} "

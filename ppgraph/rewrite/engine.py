@@ -152,7 +152,7 @@ class Rewriter:
                 stack.pop()
                 continue
             todo = [i for i in node.inputs if i not in done]
-            if todo:  # inputs first
+            if todo:
                 if var in expanded:
                     raise ValueError(f"the graph has a cycle through {node}")
                 expanded.add(var)

@@ -102,7 +102,8 @@ def test_icdf_matches_the_oracle(name: str) -> None:
     case = BY_NAME[name]
     n_rows = len(next(iter(case.rows.values())))
     # (scipy's ppf(1) is the support's upper end even where the mass stops before it)
-    q = np.r_[np.random.default_rng(1).uniform(size=20), 0.0, 0.5]
+    # (0.5 is a tie, F(k) = q exactly, for symmetric rows: test_icdf_at_a_tie)
+    q = np.r_[np.random.default_rng(1).uniform(size=20), 0.0, 0.5 + 1e-9]
     idx = np.repeat(np.arange(n_rows), len(q))
     params = {k: v[idx] for k, v in case.rows.items()}
     qs = np.tile(q, n_rows)
@@ -269,3 +270,10 @@ def test_icdf_is_an_integer_and_has_no_quantile_outside_the_unit_interval() -> N
         got = out.eval({q: [-0.1, 1.1, np.nan, 1.0]})
         # no quantile: the smallest int64; q = 1 on an unbounded support: the largest
         np.testing.assert_array_equal(got, [np.iinfo("int64").min] * 3 + [np.iinfo("int64").max])
+
+
+def test_icdf_at_a_tie() -> None:
+    # F(0) = 1/2 exactly (a fair coin; a symmetric beta-binomial with n = 1), so
+    # the smallest k with F(k) >= 1/2 is 0, whatever the rounding of F
+    for rv in (pg.Binomial.dist(n=1, p=0.5), pg.BetaBinomial.dist(alpha=4.0, beta=4.0, n=1)):
+        assert pg.icdf(rv, 0.5).eval() == 0

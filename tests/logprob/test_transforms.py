@@ -165,3 +165,34 @@ def test_value_variables_named_and_shaped_as_pymc() -> None:
     assert m.rvs_to_values[m["w"]].type.shape == (2, 3)
     assert m.rvs_to_transforms[m["x"]].name == "interval"
     assert m["raw"] not in m.rvs_to_transforms
+
+
+def test_interval_by_name_for_composites() -> None:
+    # Truncated: "interval" by name is the interval of its bounds: the logp at y
+    # is scipy's truncnorm(0, 1) logpdf at x = sigmoid(y) plus the Jacobian
+    # log(x (1 - x))
+    from scipy import stats
+
+    for key in ("transform", "default_transform"):
+        with pg.Model() as model:
+            pg.Truncated("x", pg.Normal.dist(0.0, 1.0), lower=0.0, upper=1.0, **{key: "interval"})
+        assert [v.name for v in model.value_vars] == ["x_interval__"]
+        for y in (-1.5, 0.3):
+            x = expit(y)
+            want = stats.truncnorm(0.0, 1.0).logpdf(x) + np.log(x * (1.0 - x))
+            got = model.compile_logp()({"x_interval__": np.array(y)})
+            np.testing.assert_allclose(got, want, rtol=1e-12)
+    # a composite without bounds of its own: a clear error, not a crash on the op class
+    for make in (
+        lambda: pg.Censored(
+            "x", pg.Normal.dist(0.0, 1.0), lower=0.0, upper=1.0, transform="interval"
+        ),
+        lambda: pg.Mixture(
+            "x",
+            w=[0.5, 0.5],
+            comp_dists=[pg.Uniform.dist(0, 1), pg.Uniform.dist(0, 2)],
+            transform="interval",
+        ),
+    ):
+        with pg.Model(), pytest.raises(TypeError, match="the interval transform needs bounds"):
+            make()

@@ -1,17 +1,20 @@
-"""Inverses: of the regularized incomplete gamma and beta functions, which JAX
-lacks (rows of the elementwise table (``gammaincinv``, ``gammainccinv``,
-``betaincinv``, whose JAX half lives here), and the search behind the
+"""Inverses JAX lacks: of the regularized incomplete gamma and beta functions
+(the rows ``gammaincinv``, ``gammainccinv`` and ``betaincinv`` of the
+elementwise table, whose JAX half lives here), and the search behind the
 quantile of a discrete distribution (``DiscreteQuantile``).
 
-Each is a root search of a fixed number of Halley steps (jit, vmap and float32
-friendly: no data-dependent loop) in a variable where the function is smooth
-and unbounded: ``log x`` for the gamma, ``logit x`` for the beta, so an iterate
-never leaves the support. The residual is taken in whichever tail holds the
-smaller probability (``P - p`` below the median, ``q - Q`` above it), so a
-quantile far in either tail keeps its relative accuracy. The start is the best
-(smallest relative residual) of a few classic approximations: the power law of
-the lower tail, the exponential of the upper tail, and the Wilson-Hilferty
-(gamma) or logit-normal (beta) approximation of the body.
+The incomplete-function inverses are root searches of a fixed number of Halley
+steps (jit, vmap and float32 friendly: no data-dependent loop) in a variable
+where the function is smooth and unbounded: ``log x`` for the gamma, ``logit
+x`` for the beta, so an iterate never leaves the support. The residual is the
+log of the tail with the smaller probability minus the log of its target
+(``log P - log p`` below the median, ``log Q - log q`` above it): a quantile
+far in either tail keeps its relative accuracy, and far out, where a tail is
+exponential in x, its log is nearly linear and Newton does not crawl. The
+start is the best of a few classic approximations (the power law of the lower
+tail, the exponential of the upper tail, Wilson-Hilferty for the gamma's body,
+a logit-normal for the beta's); the candidates also bracket the root, and a
+step that leaves the bracket is replaced by bisection.
 """
 
 from __future__ import annotations
