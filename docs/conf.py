@@ -43,7 +43,7 @@ myst_enable_extensions = ["dollarmath", "colon_fence"]
 myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
-autodoc_typehints = "description"
+autodoc_typehints = "signature"
 autodoc_typehints_format = "short"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -99,5 +99,20 @@ def _expand_api_lines(app: Any, docname: str, source: list[str]) -> None:
         source[0] = API_LINE.sub(_api_entries, source[0])
 
 
+def _distribution_signature(
+    app: Any, what: str, name: str, obj: Any, options: Any, signature: Any, annotation: Any
+) -> tuple[str, str] | None:
+    # ``pg.Normal(name, *args, **kwargs)`` says nothing; its parameters are those of
+    # ``parametrize`` (PyMC's names), plus the model keywords (observed=, dims=, ...).
+    if not (what == "class" and inspect.isclass(obj) and issubclass(obj, ppgraph.Distribution)):
+        return None
+    params = list(inspect.signature(obj.parametrize).parameters.values())
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
+        return None
+    plain = str(inspect.Signature([p.replace(annotation=p.empty) for p in params]))[1:-1]
+    return (f"(name, {plain}, **kwargs)" if plain else "(name, **kwargs)"), ""
+
+
 def setup(app: Any) -> None:
     app.connect("source-read", _expand_api_lines)
+    app.connect("autodoc-process-signature", _distribution_signature)

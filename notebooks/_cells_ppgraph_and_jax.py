@@ -383,7 +383,7 @@ print(jaxpr.pretty_print(use_color=False))
     ("md", r"""
 ### `jit`, `vmap` and `grad`
 
-Since `jax_fn` is a pure function, JAX's transformations apply to it directly. Here is the log-density of `model_2` jitted, vectorized over a batch of points, and differentiated; the gradient agrees with `compile_dlogp` above.
+Since `jax_fn` is a pure function, JAX's transformations apply to it directly. (`model.compile_logp()` returns a function of a point dict; its `.jax_fn` takes the dict too, and its `.function` is the underlying `pg.Function`, whose `.jax_fn` takes the values positionally.) Here is the log-density of `model_2` jitted, vectorized over a batch of points, and differentiated; the gradient agrees with `compile_dlogp` above.
 """),
     ("code", r"""
 logp_2 = model_2.compile_logp().jax_fn

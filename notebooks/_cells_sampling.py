@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 import ppgraph as pg
-from ppgraph.model.graph import model_to_graphviz
 
 print(f"ppgraph {pg.__version__}, ArviZ {az.__version__}")
 """),
@@ -58,10 +57,10 @@ with pg.Model(coords={"school": schools}) as eight_schools:
 eight_schools
 """),
     ("md", r"""
-`model_to_graphviz` draws the model: free random variables as ellipses, observed ones in grey, deterministics as boxes, and a plate around the variables that repeat over a dimension. It draws with matplotlib, so no Graphviz install is needed; `.source` gives the Graphviz text if you prefer to render it with `dot`.
+`pg.model_to_graphviz` draws the model: free random variables as ellipses, observed ones in grey, deterministics as boxes, and a plate around the variables that repeat over a dimension. It draws with matplotlib, so no Graphviz install is needed; `.source` gives the Graphviz text if you prefer to render it with `dot`.
 """),
     ("code", r"""
-model_to_graphviz(eight_schools)
+pg.model_to_graphviz(eight_schools)
 """),
     ("md", r"""
 ### Prior predictive check
@@ -178,7 +177,7 @@ with pg.Model(coords=coords) as regression:
     noise = pg.HalfNormal("sigma", 1.0)
     pg.Normal("y", mu=a[g_data] + b[g_data] * x_data, sigma=noise, observed=y_obs, dims="obs")
 
-model_to_graphviz(regression)
+pg.model_to_graphviz(regression)
 """),
     ("code", r"""
 with regression:

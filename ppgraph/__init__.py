@@ -32,6 +32,7 @@ from ppgraph.model import (
     modelcontext,
     set_data,
 )
+from ppgraph.model.graph import ModelGraph, model_to_graphviz
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
 from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, predictive, MAP)
@@ -65,6 +66,7 @@ __all__ = [
     "InputError",
     "MissingInputError",
     "Model",
+    "ModelGraph",
     "Op",
     "ParameterValueError",
     "Potential",
@@ -82,6 +84,7 @@ __all__ = [
     "icdf",
     "logcdf",
     "logp",
+    "model_to_graphviz",
     "modelcontext",
     "rewrite_graph",
     "set_data",

@@ -27,6 +27,9 @@ from ppgraph.random.continuous import (
     WeibullRV,
 )
 from ppgraph.tensor import math as m
+
+# Pareto's parameter is PyMC's ``m`` (error messages name it): the maths as ``tm`` there
+from ppgraph.tensor import math as tm
 from ppgraph.tensor.check import check
 from ppgraph.tensor.type import TensorVariable
 
@@ -303,28 +306,28 @@ class Pareto(Continuous):
         return m, None
 
     @staticmethod
-    def support_point(alpha: Any, scale: Any) -> Any:
+    def support_point(alpha: Any, m: Any) -> Any:
         """Where the model layer starts it (PyMC's choice)."""
-        return scale * 2.0 ** (1.0 / alpha)
+        return m * 2.0 ** (1.0 / alpha)
 
     @staticmethod
-    def logp(value: Any, alpha: Any, scale: Any) -> TensorVariable:
-        x = m.maximum(value, scale)
-        res = m.log(alpha) + alpha * m.log(scale) - (alpha + 1.0) * m.log(x)
-        res = bound(res, value >= scale)
-        return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, m > 0")
+    def logp(value: Any, alpha: Any, m: Any) -> TensorVariable:
+        x = tm.maximum(value, m)
+        res = tm.log(alpha) + alpha * tm.log(m) - (alpha + 1.0) * tm.log(x)
+        res = bound(res, value >= m)
+        return check_parameters(res, alpha > 0, m > 0, msg="alpha > 0, m > 0")
 
     @staticmethod
-    def logcdf(value: Any, alpha: Any, scale: Any) -> TensorVariable:
+    def logcdf(value: Any, alpha: Any, m: Any) -> TensorVariable:
         # log(x / m) as log1p((x - m) / m): exact just above m, where x - m is.
-        x = m.maximum(value, scale)
-        res = bound(m.log1mexp(-alpha * m.log1p((x - scale) / scale)), value >= scale)
-        return check_parameters(res, alpha > 0, scale > 0, msg="alpha > 0, m > 0")
+        x = tm.maximum(value, m)
+        res = bound(tm.log1mexp(-alpha * tm.log1p((x - m) / m)), value >= m)
+        return check_parameters(res, alpha > 0, m > 0, msg="alpha > 0, m > 0")
 
     @staticmethod
-    def icdf(q: Any, alpha: Any, scale: Any) -> TensorVariable:
-        x = scale * m.exp(-m.log1p(-q) / alpha)
-        return check_parameters(icdf_bound(x, q), alpha > 0, scale > 0, msg="alpha > 0, m > 0")
+    def icdf(q: Any, alpha: Any, m: Any) -> TensorVariable:
+        x = m * tm.exp(-tm.log1p(-q) / alpha)
+        return check_parameters(icdf_bound(x, q), alpha > 0, m > 0, msg="alpha > 0, m > 0")
 
 
 class Wald(Continuous):

@@ -254,9 +254,11 @@ def icdf(rv: Any, q: Any) -> TensorVariable:
     if q_var.dtype != q_dtype:
         q_var = cast(q_var, q_dtype)
     out = _icdf(op, q_var, *params)
+    inner, checks = split_checks(out)
     if discrete:
-        inner, checks = split_checks(out)
         out = wrap_checks(_as_integers(inner, rv.dtype), checks)
+    elif inner.dtype != rv.dtype:
+        out = wrap_checks(cast(inner, rv.dtype), checks)
     out = finish(out, _var_name(rv), op, params)
     out.name = f"{rv.name}_icdf" if rv.name else None
     return out

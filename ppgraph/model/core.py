@@ -31,8 +31,13 @@ def _stack() -> list[Model]:
     return stack
 
 
-def modelcontext(model: Model | None, what: str | None = None) -> Model:
+def modelcontext(
+    model: Model | None, what: str | None = None, *, needs: str | None = None
+) -> Model:
     """``model`` if given, else the model of the innermost ``with`` block.
+
+    ``what`` names a variable being created (the error then says it must be
+    created inside a model); ``needs`` names a function that needs a model.
 
     Example:
         >>> import ppgraph as pg
@@ -45,6 +50,11 @@ def modelcontext(model: Model | None, what: str | None = None) -> Model:
             raise TypeError(f"expected a pg.Model, got {model!r}")
         return model
     stack = _stack()
+    if not stack and (needs is not None or what is None):
+        raise TypeError(
+            f"{needs or 'this call'} needs a model: call it inside a `with model:` block "
+            "or pass `model=model`"
+        )
     if not stack:
         thing = what or "this variable"
         raise TypeError(

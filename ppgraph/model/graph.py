@@ -34,7 +34,15 @@ _W, _H, _DX, _DY, _PAD = 1.7, 0.9, 2.1, 1.6, 0.3  # node box, spacing, plate pad
 class GraphNode:
     """One named variable of the model: its kind (``"free"``, ``"observed"``,
     ``"deterministic"``, ``"potential"`` or ``"data"``), what it is (the
-    distribution's name, or the kind) and its plate label (``""`` for a scalar)."""
+    distribution's name, or the kind) and its plate label (``""`` for a scalar).
+
+    Example:
+        >>> from ppgraph.model.graph import GraphNode
+        >>> print(GraphNode("tau", "free", "HalfCauchy", "").label)
+        tau
+        ~
+        HalfCauchy
+    """
 
     name: str
     kind: str
@@ -52,6 +60,20 @@ class ModelGraph:
     ``nodes`` and ``edges`` (``(parent, child)`` name pairs) describe it;
     ``source`` is Graphviz DOT text; ``draw(ax)`` draws it with matplotlib, and a
     notebook shows it as a PNG.
+
+    Example:
+        >>> from ppgraph.model.graph import GraphNode, ModelGraph
+        >>> g = ModelGraph([GraphNode("mu", "free", "Normal", ""),
+        ...                 GraphNode("y", "observed", "Normal", "3")], [("mu", "y")])
+        >>> print(g.source)
+        digraph {
+            "mu" [label="mu\\n~\\nNormal" shape=ellipse]
+            subgraph "cluster_3" {
+                "y" [label="y\\n~\\nNormal" shape=ellipse style=filled fillcolor=lightgrey]
+                label="3" labeljust=r labelloc=b style=rounded
+            }
+            "mu" -> "y"
+        }
     """
 
     def __init__(self, nodes: Iterable[GraphNode], edges: Iterable[tuple[str, str]]) -> None:
@@ -292,7 +314,7 @@ def model_to_graphviz(model: Model | None = None) -> ModelGraph:
         >>> g.plates
         {'': ['mu'], 'school (3)': ['theta', 'y']}
     """
-    model = modelcontext(model, what="model_to_graphviz")
+    model = modelcontext(model, needs="pg.model_to_graphviz")
     variables = [v for v in model.named_vars.values() if v.name is not None]
     named = set(variables)
     shapes = _shapes(model, variables)

@@ -106,7 +106,7 @@ def set_data(
         >>> x.get_value()
         array([3., 4., 5.])
     """
-    model = modelcontext(model, what="pg.set_data")
+    model = modelcontext(model, needs="pg.set_data")
     for name, value in new_data.items():
         var = model[name] if name in model else None
         if not isinstance(var, TensorSharedVariable) or var not in model.data_vars:

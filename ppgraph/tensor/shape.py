@@ -389,6 +389,25 @@ def ones(shp: Any, dtype: str | None = None) -> TensorVariable:
     return full(shp, 1.0, dtype)
 
 
+def _concrete_bound(value: Any, what: str) -> Any:
+    """A bound of ``arange`` as a number: a constant's value, or a static size
+    (``x.shape[0]`` when ``x``'s type knows it); another variable is an error
+    naming it (the length would not be static)."""
+    if isinstance(value, TensorConstant) and value.data.ndim == 0:
+        return value.data.item()
+    if isinstance(value, Variable):
+        is_int = isinstance(value, TensorVariable) and value.dtype.startswith(("int", "uint"))
+        known = static_int(value) if is_int else None
+        if known is not None:
+            return known
+        raise TypeError(
+            f"arange: {what} is the symbolic variable {value!r}; the length of a range "
+            "must be known when the graph is built (XLA compiles for static shapes): "
+            "give a Python number"
+        )
+    return value
+
+
 def arange(
     start: float, stop: float | None = None, step: float = 1, dtype: str | None = None
 ) -> TensorVariable:
@@ -402,6 +421,10 @@ def arange(
     """
     if stop is None:
         start, stop = 0, start
+    start, stop, step = (
+        _concrete_bound(v, what)
+        for v, what in ((start, "start"), (stop, "stop"), (step, "step"))
+    )
     if dtype is None:
         ints = all(isinstance(v, int | np.integer) for v in (start, stop, step))
         dtype = "int64" if ints else config.floatX

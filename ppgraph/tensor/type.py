@@ -91,11 +91,17 @@ class TensorType(Type):
 class TensorVariable(TensorOperators, Variable):
     """A symbolic array: carries NumPy-style operators and attributes.
 
+    ``==`` and ``!=`` compare variables by identity, as in PyTensor (variables
+    are dict keys, as in ``eval`` givens); the elementwise comparison is
+    ``pt.eq(x, y)`` (``pt.neq``). ``<``, ``<=``, ``>``, ``>=`` build graphs.
+
     Example:
         >>> import ppgraph.tensor as pt
         >>> x = pt.matrix("x")
         >>> (x.T @ x).type
         TensorType(float64, shape=(None, None))
+        >>> x == x, pt.eq(x, x).dtype
+        (True, 'bool')
     """
 
     __slots__ = ()

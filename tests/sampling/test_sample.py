@@ -167,3 +167,20 @@ def test_non_finite_draws_are_an_error_and_non_finite_deterministics_a_warning()
     draws[1, 3] = np.nan
     with pytest.raises(pg.SamplingError, match="'x' contain 1 non-finite value\\(s\\) in chain"):
         check_finite({"x": draws}, "pg.sample")
+
+
+def test_pg_sample_warns_after_a_bad_run() -> None:
+    """No warm-up (step size 1, unit mass) on a posterior of scale 0.01: most
+    trajectories diverge and the chains barely move; pg.sample says so."""
+    with pg.Model() as m:
+        pg.Normal("x", 0.0, 0.01)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        idata = pg.sample(draws=100, tune=0, chains=2, random_seed=0, progress_bar=False,
+                          model=m)  # fmt: skip
+    messages = [str(w.message) for w in caught if w.category is pg.SamplingWarning]
+    n_div = int(idata.sample_stats["diverging"].sum())
+    assert n_div > 50
+    assert any(s.startswith(f"there were {n_div} divergences") for s in messages), messages
+    assert any("effective sample size is below 100 per chain for ['x']" in s for s in messages)
+    assert np.all(np.isfinite(idata.posterior["x"]))

@@ -211,6 +211,18 @@ def test_zeros_and_ones_take_an_int_shape(n: Any) -> None:
     np.testing.assert_array_equal(got, np.ones(n, dtype="int32"))
 
 
+
+def test_arange_takes_static_sizes_and_names_a_symbolic_bound() -> None:
+    m = pt.tensor("float64", shape=(2, 3), name="m")
+    np.testing.assert_array_equal(pt.arange(m.shape[1]).eval(), np.arange(3))
+    np.testing.assert_array_equal(pt.arange(1, pt.constant(4)).eval(), np.arange(1, 4))
+    n = pt.scalar("n", dtype="int64")
+    with pytest.raises(TypeError, match=r"arange: stop is the symbolic variable n.*static"):
+        pt.arange(1, n)
+    with pytest.raises(TypeError, match=r"arange: stop is the symbolic variable"):
+        pt.arange(pt.matrix("u").shape[0])  # a size the type does not know
+
+
 def test_broadcast_to_incompatible_raises_naming_shapes() -> None:
     with pytest.raises(ValueError, match=r"\(3,\).*\(2, 4\)"):
         pt.broadcast_to(pt.tensor("float64", shape=(3,), name="x"), (2, 4))

@@ -58,10 +58,13 @@ def _halley(candidates: list[Any], residual: Any, step: Any, span: float) -> Any
     the candidates, else by ``[-span, span]``): a step that leaves the bracket,
     as from a flat stretch of the residual, is replaced by bisection.
     """
+    # the residuals of all candidates in one call (one copy of the special
+    # function in the compiled program, not one per candidate)
+    rs = residual(jnp.stack(candidates))
     y, best = candidates[0], jnp.full_like(candidates[0], jnp.inf)
     lo, hi = jnp.full_like(y, -span), jnp.full_like(y, span)
-    for c in candidates:
-        r = residual(c)  # NaN (an invalid candidate) fails every comparison
+    for c, r in zip(candidates, rs, strict=True):
+        # NaN (an invalid candidate) fails every comparison
         y, best = jnp.where(jnp.abs(r) < best, c, y), jnp.where(jnp.abs(r) < best, jnp.abs(r), best)
         lo = jnp.where(r < 0, jnp.maximum(lo, c), lo)
         hi = jnp.where(r > 0, jnp.minimum(hi, c), hi)
