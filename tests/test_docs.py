@@ -94,6 +94,18 @@ def test_readme_example_runs() -> None:
     _run_in_subprocess(readme)
 
 
+def test_readme_feature_table_points_at_tests_that_exist() -> None:
+    # Each ppgraph "yes" links a test file, and names a test in it where one shows it.
+    rows = [line for line in (ROOT / "README.md").read_text().splitlines() if "| yes: [" in line]
+    assert len(rows) >= 10
+    for row in rows:
+        cell = row.split("| yes: ", 1)[1].split(" |", 1)[0]
+        for path, names in re.findall(r"\]\((tests/[\w/]+\.py)\)(?: \(([^)]*)\))?", cell):
+            source = (ROOT / path).read_text()
+            for name in re.findall(r"`(test_\w+)`", names):
+                assert f"def {name}(" in source, f"{path} has no {name}"
+
+
 def test_code_block_extraction() -> None:
     # The runner must see exactly the python/pycon fences, not bash or text ones.
     text = "a\n```python\nx = 1\n```\n```bash\nls\n```\n- item\n\n  ```pycon\n  >>> x\n  1\n  ```\n"
