@@ -176,6 +176,10 @@ def guard_value(value: TensorVariable, logp: TensorVariable, ndim_supp: int) -> 
     """-inf where the value is NaN or infinite, whatever the family's formula gives."""
     if not value.dtype.startswith("float"):
         return logp
+    if value.tag.get("all_finite") or (
+        isinstance(value, Constant) and np.all(np.isfinite(value.data))
+    ):
+        return logp  # a fixed value known to be finite: no guard, no extra pass
     ok = isfinite(value)
     if ndim_supp:
         ok = all_(ok, axis=tuple(range(value.ndim - ndim_supp, value.ndim)))

@@ -18,6 +18,7 @@ import numpy as np
 from ppgraph.graph.basic import Variable
 from ppgraph.graph.traversal import ancestors, clone_replace
 from ppgraph.logprob.basic import logp as rv_logp
+from ppgraph.logprob.basic import split_checks, wrap_checks
 from ppgraph.model.base import ModelState
 from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.elemwise import cast
@@ -130,7 +131,7 @@ class LogpMethods(ModelState):
                 return terms
             if not terms:
                 return constant(0.0, dtype=_float_dtype(self))
-            sums = [t if t.ndim == 0 else sum_(t) for t in map(as_tensor_variable, terms)]
+            sums = [_sum_term(t) for t in map(as_tensor_variable, terms)]
             total = sums[0]
             for t in sums[1:]:
                 total = total + t
@@ -190,6 +191,18 @@ class LogpMethods(ModelState):
 
         out: TensorVariable = self._cached(("d2logp", tuple(wrt), jacobian), build)
         return out
+
+
+def _sum_term(term: TensorVariable) -> TensorVariable:
+    """The sum of a log-density term; root Checks whose conditions are all
+    scalars are applied to the sum, not elementwise to the term (one select on a
+    scalar instead of one per element, with the same value in every mode)."""
+    if term.ndim == 0:
+        return term
+    inner, checks = split_checks(term)
+    if checks and all(as_tensor_variable(c).ndim == 0 for _, conds in checks for c in conds):
+        return wrap_checks(sum_(inner), checks)
+    return sum_(term)
 
 
 def _align(term: TensorVariable, ljd: TensorVariable) -> tuple[TensorVariable, TensorVariable]:

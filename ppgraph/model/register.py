@@ -168,7 +168,12 @@ class RegisterMethods(ModelState):
                 f"{name}: observed data has shape {arr.shape}, but {name} has shape "
                 f"{rv.type.shape}; give shape=/dims= matching the data"
             )
-        return shared(arr.astype(rv.dtype), name=f"{name}_observed", static_shape=True)
+        value = shared(arr.astype(rv.dtype), name=f"{name}_observed", static_shape=True)
+        if value.get_value().dtype.kind in "iub" or np.all(np.isfinite(value.get_value())):
+            # This value is private to the model and never changes: the density
+            # needs no per-call guard against non-finite values.
+            value.tag["all_finite"] = True
+        return value
 
     def register_named(
         self, var: TensorVariable, name: str, kind: str, dims: Any
