@@ -2,7 +2,8 @@
 same BlackJAX driver on a hand-written JAX log-density (target: at least 0.95 of
 it) and against NumPyro's NUTS on NumPyro's own model (target: at least 1.0),
 for the eight schools (non-centered) and a logistic regression with 100,000
-rows; plus ``pg.sample`` end to end (and PyMC's ``pm.sample(nuts_sampler=
+rows; NumPyro's NUTS on ``pg.potential_fn`` (the log-densities compared inside
+one sampler); plus ``pg.sample`` end to end (and PyMC's ``pm.sample(nuts_sampler=
 "blackjax")`` when PyMC is installed).
 
 Every variant runs 4 chains, vectorized, warm-up by window adaptation, the

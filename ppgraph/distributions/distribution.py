@@ -104,7 +104,14 @@ class Distribution:
         if shape is not None:
             shape_t = (shape,) if isinstance(shape, int | np.integer) else tuple(shape)
             size = shape_t[: len(shape_t) - op.ndim_supp] if op.ndim_supp else shape_t
-        return make_rv(op, *params, size=size, rng=rng)
+        try:
+            return make_rv(op, *params, size=size, rng=rng)
+        except ValueError as err:
+            # name the user's parameters and their shapes, not only the op's
+            names = list(inspect.signature(cls.parametrize).parameters)
+            given = {**dict(zip(names, args, strict=False)), **kwargs}
+            shown = ", ".join(f"{k} of shape {_static_shape(v)}" for k, v in given.items())
+            raise ValueError(f"{cls.__name__}.dist({shown}): {err}") from err
 
     def __new__(cls, name: str, *args: Any, **kwargs: Any) -> Any:
         """A random variable registered in the model of the enclosing ``with`` block."""
@@ -125,6 +132,11 @@ class Distribution:
         rv = cls.dist(*args, **kwargs)
         model_kwargs.setdefault("default_transform", cls.default_transform)
         return model.register_rv(rv, name, distribution=cls, **model_kwargs)
+
+
+def _static_shape(x: Any) -> tuple[int | None, ...]:
+    shape = getattr(getattr(x, "type", None), "shape", None)
+    return tuple(shape) if shape is not None else np.shape(x)
 
 
 def _adapt(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -192,3 +192,15 @@ def test_float32() -> None:
             if got.dtype != np.float32 or not np.all(np.abs(got - want) <= tol):
                 wrong[f"{name} {what}"] = (got, want)
     assert not wrong
+
+
+def test_parameters_of_impossible_static_shapes_fail_at_construction() -> None:
+    with pytest.raises(
+        ValueError, match=r"Normal.dist\(mu of shape \(3,\), sigma of shape \(4,\)\)"
+    ):
+        pg.Normal.dist(mu=np.zeros(3), sigma=np.ones(4))
+    alpha = pt.tensor("float64", shape=(2,), name="alpha")
+    with pytest.raises(ValueError, match=r"alpha of shape \(2,\), beta of shape \(5,\)"):
+        pg.Gamma.dist(alpha=alpha, beta=np.ones(5))
+    with pytest.raises(ValueError, match=r"size \(4,\) is incompatible .* batch shape \(3,\)"):
+        pg.Normal.dist(np.zeros(3), 1.0, size=4)

@@ -277,3 +277,20 @@ def test_icdf_at_a_tie() -> None:
     # the smallest k with F(k) >= 1/2 is 0, whatever the rounding of F
     for rv in (pg.Binomial.dist(n=1, p=0.5), pg.BetaBinomial.dist(alpha=4.0, beta=4.0, n=1)):
         assert pg.icdf(rv, 0.5).eval() == 0
+
+
+@pytest.mark.parametrize("mode", ["raise", "-inf", "off"])
+def test_icdf_check_modes_keep_the_integer_dtype(mode: str) -> None:
+    mu = pt.scalar("mu")
+    f = pg.function([mu], pg.icdf(pg.Poisson.dist(mu), 0.5), check_mode=mode)
+    assert f(3.0) == 3  # scipy.stats.poisson(3).ppf(0.5)
+    with jax.enable_x64(True):
+        batched = jax.jit(jax.vmap(f.jax_fn))(jnp.asarray([3.0, 0.5]))
+    np.testing.assert_array_equal(batched, [3, 0])
+    assert batched.dtype == jnp.int64
+    if mode == "raise":
+        with pytest.raises(pg.ParameterValueError, match="mu >= 0"):
+            f(-1.0)
+    elif mode == "-inf":  # a failed Check: the dtype's lowest value, not a float -inf
+        got = f(-1.0)
+        assert got.dtype == np.int64 and got == np.iinfo("int64").min

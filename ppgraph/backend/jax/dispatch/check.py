@@ -97,6 +97,10 @@ def _check(op: Check, node: Apply) -> Callable[..., Any]:
         return check_raise
 
     def check_inf(value: Any, *conds: Any) -> Any:
-        return jnp.where(_all(conds), value, -jnp.inf)
+        value = jnp.asarray(value)
+        # an integer value (a discrete quantile) keeps its dtype: its lowest value
+        floating = jnp.issubdtype(value.dtype, jnp.inexact)
+        fill = -jnp.inf if floating else jnp.iinfo(value.dtype).min
+        return jnp.where(_all(conds), value, jnp.asarray(fill, value.dtype))
 
     return check_inf
