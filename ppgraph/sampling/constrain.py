@@ -86,7 +86,7 @@ def constrain(
                [3., 4.]]), array([[2., 4.],
                [6., 8.]]))
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.constrain")
     if not isinstance(position, Mapping):
         raise TypeError(
             f"constrain takes a position dict {{value name: array}}, got {type(position).__name__}"

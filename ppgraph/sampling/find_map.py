@@ -134,7 +134,7 @@ def find_MAP(
         >>> round(float(mode["mu"]), 6), sorted(mode)
         (1.5, ['mu', 's', 's_log__'])
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.find_MAP")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known methods: {list(METHODS)}")
     if model.discrete_value_vars:

@@ -204,7 +204,7 @@ def logdensity(
         >>> sorted(state.position)
         ['mu']
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.logdensity")
     fn = _cached(
         model,
         ("logdensity", checks, flat, jacobian),
@@ -227,7 +227,7 @@ def logprior(model: Model | None = None, checks: str = "-inf", flat: bool = Fals
         ...     float(pg.logprior(m)({"mu": 0.0}))
         -0.9189385332046727
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.logprior")
     return _cached(
         model,
         ("logprior", checks, flat),
@@ -251,7 +251,7 @@ def loglikelihood(
         ...     float(pg.loglikelihood(m)({"mu": 0.0}))
         -2.3378770664093453
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.loglikelihood")
 
     def build() -> list[Variable]:
         terms: list[Variable] = [model.logp(vars=list(model.observed_RVs))]
@@ -278,7 +278,7 @@ def potential_fn(
         ...     float(pg.potential_fn(m)({"x": 0.0}))
         0.9189385332046727
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.potential_fn")
     return _cached(
         model,
         ("potential", checks, flat),
@@ -301,7 +301,7 @@ def pointwise_loglikelihood(model: Model | None = None, checks: str = "-inf") ->
         ...     pg.pointwise_loglikelihood(m)({"mu": 0.0})["y"].round(4)
         Array([-0.9189, -1.4189], dtype=float64)
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.pointwise_loglikelihood")
     observed = list(model.observed_RVs)
     names = [str(rv.name) for rv in observed]
 

@@ -60,7 +60,7 @@ def sample_prior_predictive(
         >>> prior.prior["mu"].shape, prior.prior_predictive["y"].shape
         ((1, 100), (1, 100, 3))
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.sample_prior_predictive")
     every = [*model.free_RVs, *model.deterministics, *model.observed_RVs]
     chosen = _pick(model, var_names, every)
     values = draw(chosen, draws=draws, random_seed=random_seed) if chosen else []
@@ -135,7 +135,7 @@ def sample_posterior_predictive(
         >>> y.shape, bool(abs(y - 3.0).max() < 0.01)
         ((2, 5, 2), True)
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.sample_posterior_predictive")
     outputs = _pick(model, var_names, list(model.observed_RVs))
     posterior = _posterior_arrays(idata)
     names = [str(v.name) for v in outputs]

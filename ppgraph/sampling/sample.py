@@ -116,7 +116,7 @@ def sample(
         >>> sorted(idata.sample_stats.data_vars)[:3]
         ['acceptance_rate', 'diverging', 'energy']
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.sample")
     draws = _positive_int("draws", draws)
     tune = _positive_int("tune", tune, minimum=0)
     chains = _positive_int("chains", chains)

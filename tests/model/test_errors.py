@@ -28,6 +28,23 @@ def test_variable_outside_a_model() -> None:
         pg.Normal("x", 0.0, 1.0)
     with pytest.raises(TypeError, match="inside a model"):
         pg.Data("d", [1.0])
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("pg.sample", lambda: pg.sample(draws=10, tune=10)),
+        ("pg.logdensity", lambda: pg.logdensity()),
+        ("pg.sample_prior_predictive", lambda: pg.sample_prior_predictive(10)),
+        ("pg.find_MAP", lambda: pg.find_MAP()),
+        ("pg.set_data", lambda: pg.set_data({"x": [1.0]})),
+        ("pg.model_to_graphviz", lambda: pg.model_to_graphviz()),
+    ],
+)
+def test_a_call_without_a_model_names_itself(name: str, call: object) -> None:
+    assert callable(call)
+    with pytest.raises(TypeError, match=rf"^{name} needs a model: call it inside a `with model:`"):
+        call()
     with pytest.raises(TypeError, match="the first argument is the variable's name"):
         with pg.Model():
             pg.Normal(0.0, 1.0)  # type: ignore[arg-type]
