@@ -16,8 +16,8 @@ gradient evaluation (run time over the leapfrog steps of all chains, warm-up
 included) measures the log-density's cost alone. Rounds are interleaved in one
 process; medians are reported.
 
-Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--steps-logistic N]``;
-prints a Markdown section.
+Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
+[--steps-logistic N] [--only schools|logistic|compile]``; prints a Markdown section.
 """
 
 from __future__ import annotations

@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from ppgraph.config import config
-from ppgraph.graph.basic import Constant, Variable
+from ppgraph.graph.basic import Constant, SharedVariable, Variable
 from ppgraph.random.op import RandomVariable, is_random_variable
+from ppgraph.rewrite.fixed import is_fixed
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.math import invert, isfinite, isnan, where
@@ -176,14 +177,22 @@ def guard_value(value: TensorVariable, logp: TensorVariable, ndim_supp: int) -> 
     """-inf where the value is NaN or infinite, whatever the family's formula gives."""
     if not value.dtype.startswith("float"):
         return logp
-    if value.tag.get("all_finite") or (
-        isinstance(value, Constant) and np.all(np.isfinite(value.data))
-    ):
+    if _fixed_and_finite(value):
         return logp  # a fixed value known to be finite: no guard, no extra pass
     ok = isfinite(value)
     if ndim_supp:
         ok = all_(ok, axis=tuple(range(value.ndim - ndim_supp, value.ndim)))
     return where(ok, logp, -np.inf)
+
+
+def _fixed_and_finite(value: TensorVariable) -> bool:
+    """True for a constant, or a model's private (fixed) observed data, with no
+    NaN or infinite element."""
+    if isinstance(value, Constant):
+        return bool(np.all(np.isfinite(value.data)))
+    if isinstance(value, SharedVariable) and is_fixed(value):
+        return bool(np.all(np.isfinite(value.get_value())))
+    return False
 
 
 def logp(rv: Any, value: Any) -> TensorVariable:

@@ -12,6 +12,7 @@ from ppgraph.logprob.transforms import Transform, get_transform
 from ppgraph.model.base import ModelState, _as_dims
 from ppgraph.model.printing import mark
 from ppgraph.random.op import is_random_variable
+from ppgraph.rewrite.fixed import FIXED
 from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.type import TensorSharedVariable, TensorType, TensorVariable, shared
 
@@ -169,10 +170,9 @@ class RegisterMethods(ModelState):
                 f"{rv.type.shape}; give shape=/dims= matching the data"
             )
         value = shared(arr.astype(rv.dtype), name=f"{name}_observed", static_shape=True)
-        if value.get_value().dtype.kind in "iub" or np.all(np.isfinite(value.get_value())):
-            # This value is private to the model and never changes: the density
-            # needs no per-call guard against non-finite values.
-            value.tag["all_finite"] = True
+        # This value is private to the model and never changes (unlike a pg.Data
+        # container): conditions on it are decided once, at compile time.
+        value.tag[FIXED] = True
         return value
 
     def register_named(

@@ -7,6 +7,8 @@ NaN or overflows, or a zero of the other sign.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.pattern import Bindings, Rule, collect, constant_value
 from ppgraph.tensor.check import Check
@@ -23,6 +25,23 @@ def _drop_true_check(b: Bindings) -> Variable | None:
         if value is None or not value.all():
             return None
     return node.inputs[0]
+
+
+def _drop_repeated_condition(b: Bindings) -> Variable | None:
+    # Check{...}(value, c, ..., c) -> Check{...}(value, ..., c): a condition given
+    # twice is checked once (a NaN flag is kept, so a NaN is still reported as NaN).
+    node = b["_"].owner
+    assert node is not None and isinstance(node.op, Check)
+    value, *conds = node.inputs
+    n_main = len(conds) - len(node.op.nan)
+    main = [c for i, c in enumerate(conds[:n_main]) if c not in conds[i + 1 :]]
+    flags = [(p, c) for p, c in zip(node.op.nan, conds[n_main:], strict=True)]
+    seen: set[Variable] = set()
+    kept_flags = [(p, c) for p, c in flags if not (c in seen or seen.add(c))]  # type: ignore[func-returns-value]
+    if len(main) + len(kept_flags) == len(conds):
+        return None
+    op = dataclasses.replace(node.op, nan=tuple(p for p, _ in kept_flags))
+    return op(value, *main, *(c for _, c in kept_flags))
 
 
 def _dimshuffle_identity(b: Bindings) -> Variable | None:
@@ -73,6 +92,23 @@ ALGEBRA: list[Rule] = collect(
         Rule("log_exp", ("log", ("exp", "x")), "x"),
         # Check{...}(value, True) -> value
         Rule("drop_true_check", ("Check", ...), _drop_true_check),
+        # Check{...}(value, c, c) -> Check{...}(value, c)
+        Rule("check_repeated_condition", ("Check", ...), _drop_repeated_condition),
+        # Range facts, exact: each side is False only where x is NaN.
+        # sigmoid(x) >= 0, 0 <= sigmoid(x), sigmoid(x) <= 1, 1 >= sigmoid(x) -> ~isnan(x)
+        Rule("sigmoid_ge_zero", ("ge", ("sigmoid", "x"), 0), ("invert", ("isnan", "x"))),
+        Rule("zero_le_sigmoid", ("le", 0, ("sigmoid", "x")), ("invert", ("isnan", "x"))),
+        Rule("sigmoid_le_one", ("le", ("sigmoid", "x"), 1), ("invert", ("isnan", "x"))),
+        Rule("one_ge_sigmoid", ("ge", 1, ("sigmoid", "x")), ("invert", ("isnan", "x"))),
+        # exp(x) >= 0, softplus(x) >= 0 (and written 0 <= ...) -> ~isnan(x)
+        Rule("exp_ge_zero", ("ge", ("exp", "x"), 0), ("invert", ("isnan", "x"))),
+        Rule("zero_le_exp", ("le", 0, ("exp", "x")), ("invert", ("isnan", "x"))),
+        Rule("softplus_ge_zero", ("ge", ("softplus", "x"), 0), ("invert", ("isnan", "x"))),
+        Rule("zero_le_softplus", ("le", 0, ("softplus", "x")), ("invert", ("isnan", "x"))),
+        # isnan(f(x)) -> isnan(x) for f = sigmoid, exp, softplus: NaN only at NaN
+        Rule("isnan_sigmoid", ("isnan", ("sigmoid", "x")), ("isnan", "x")),
+        Rule("isnan_exp", ("isnan", ("exp", "x")), ("isnan", "x")),
+        Rule("isnan_softplus", ("isnan", ("softplus", "x")), ("isnan", "x")),
         # DimShuffle{0,1,...}(x) -> x; DimShuffle(DimShuffle(x)) -> one DimShuffle(x)
         Rule("dimshuffle_identity", ("DimShuffle", ...), _dimshuffle_identity),
         Rule("dimshuffle_compose", ("DimShuffle", ("DimShuffle", ...)), _dimshuffle_compose),

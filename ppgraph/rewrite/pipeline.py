@@ -8,6 +8,7 @@ from ppgraph.backend.jax.linker import gc_paused
 from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.algebra import ALGEBRA
 from ppgraph.rewrite.engine import rewrite_fixed_point
+from ppgraph.rewrite.fixed import fixed_rules, has_fixed_data
 from ppgraph.rewrite.stability import STABILITY
 
 
@@ -17,8 +18,10 @@ def rewrite_graph(
     trace: list[str] | None = None,
 ) -> list[Variable]:
     """The compile-time rewrites: canonicalize (merge equal subgraphs, fold
-    constants, algebraic identities, drop Checks known to hold), then stabilize
-    (log1p, expm1, logsumexp, ...), then canonicalize what stabilizing exposed.
+    constants, algebraic identities, drop Checks known to hold, and, when the
+    graph reads fixed data, decide the ``where`` and ``Check`` conditions on it
+    once: see ``fixed.py``), then stabilize (log1p, expm1, logsumexp, ...),
+    then canonicalize what stabilizing exposed.
 
     ``inputs`` are kept as they are (an intermediate variable given as an input
     cuts the graph there). Names of rules that fired are appended to ``trace``.
@@ -31,8 +34,9 @@ def rewrite_graph(
         'Elemwise{add}'
     """
     with gc_paused():
-        canonical = rewrite_fixed_point(outputs, ALGEBRA, inputs, trace=trace)
+        algebra = ALGEBRA + fixed_rules(inputs) if has_fixed_data(outputs) else ALGEBRA
+        canonical = rewrite_fixed_point(outputs, algebra, inputs, trace=trace)
         stable = rewrite_fixed_point(canonical, STABILITY, inputs, trace=trace)
         if all(a is b for a, b in zip(stable, canonical, strict=True)):
             return stable  # stabilizing changed nothing: still canonical
-        return rewrite_fixed_point(stable, ALGEBRA, inputs, trace=trace)
+        return rewrite_fixed_point(stable, algebra, inputs, trace=trace)

@@ -18,6 +18,7 @@ from ppgraph.sampling.batch import map_draws
 from ppgraph.sampling.constrain import constrain
 from ppgraph.sampling.diagnostics import SamplingError
 from ppgraph.sampling.logdensity import LogDensity, logdensity
+from ppgraph.sampling.seeds import seed_data
 from ppgraph.tensor.type import TensorVariable
 
 __all__ = ["apply_initvals", "initial_positions"]
@@ -111,6 +112,7 @@ def initial_positions(
     """Starting positions for ``chains`` chains: ``{value name: array}`` with a
     leading chain axis, in the unconstrained space.
 
+    ``random_seed`` is an int, a NumPy Generator, a JAX key or None, as for ``pg.draw``.
     Each chain starts at the model's initial point (with ``initvals``: one dict,
     or one per chain, keyed by variable or value-variable name) plus uniform
     noise in ``(-jitter, jitter)`` on the continuous values. A chain whose
@@ -140,7 +142,7 @@ def initial_positions(
     stacked = {n: np.stack([s[n] for s in starts]) for n in names}
     ld, _ = logdensity(model)
     check = _checker(ld)
-    rng = np.random.default_rng(random_seed)
+    rng = _numpy_rng(random_seed)
     ok = np.zeros(chains, bool)
     pos = {n: v.copy() for n, v in stacked.items()}
     for _ in range(_RETRIES if jitter else 1):
@@ -162,6 +164,20 @@ def initial_positions(
         raise _start_error(model, {n: pos[n][bad[0]] for n in names}, value[bad[0]], names,
                            finite[bad[0]], int(bad[0]))  # fmt: skip
     return pos
+
+
+def _numpy_rng(random_seed: Any) -> np.random.Generator:
+    """A NumPy Generator for the jitter, from any ``random_seed`` ``pg.draw`` takes
+    (an int, a NumPy Generator, a JAX key or None)."""
+    if isinstance(random_seed, np.random.Generator):
+        return random_seed
+    if random_seed is None or isinstance(random_seed, int | np.integer):
+        seed_data(random_seed)  # the same errors as everywhere for a bad int
+        return np.random.default_rng(random_seed)
+    data = seed_data(random_seed)  # raises a clear TypeError for anything else
+    if jax.dtypes.issubdtype(data.dtype, jax.dtypes.prng_key):
+        data = jax.random.key_data(data)
+    return np.random.default_rng(np.asarray(data, dtype=np.uint32).ravel())
 
 
 def _start_error(

@@ -3,6 +3,10 @@ pattern), and the graph computes NumPy's value before and after rewriting."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import jax
 import numpy as np
 import pytest
 
@@ -13,6 +17,30 @@ from ppgraph.tensor.elemwise import DimShuffle
 from tests.rewrite.util import RuleCase, check_rule_case, eager, ops, rewritten
 
 NONZERO = (0.5, 2.0)
+
+
+def _as_float(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda x: pt.cast(build(x), "float64")
+
+
+def _not_nan(x: np.ndarray) -> np.ndarray:
+    return (~np.isnan(x)).astype(np.float64)
+
+
+# Each rewrites to ~isnan(x) (or isnan(x) -> 1 - that), exactly: see the special values below.
+RANGE_FACTS: list[tuple[str, Callable[[Any], Any]]] = [
+    ("sigmoid_ge_zero", lambda x: pt.sigmoid(x) >= 0),
+    ("zero_le_sigmoid", lambda x: pt.le(0.0, pt.sigmoid(x))),
+    ("sigmoid_le_one", lambda x: pt.sigmoid(x) <= 1),
+    ("one_ge_sigmoid", lambda x: pt.ge(1.0, pt.sigmoid(x))),
+    ("exp_ge_zero", lambda x: pt.exp(x) >= 0),
+    ("zero_le_exp", lambda x: pt.le(0.0, pt.exp(x))),
+    ("softplus_ge_zero", lambda x: pt.softplus(x) >= 0),
+    ("zero_le_softplus", lambda x: pt.le(0.0, pt.softplus(x))),
+    ("isnan_sigmoid", lambda x: ~pt.isnan(pt.sigmoid(x))),
+    ("isnan_exp", lambda x: ~pt.isnan(pt.exp(x))),
+    ("isnan_softplus", lambda x: ~pt.isnan(pt.softplus(x))),
+]
 C = RuleCase
 CASES = [
     C("mul_one", lambda x: x * 1.0, lambda x: x),
@@ -43,6 +71,10 @@ CASES = [
     C("log_exp", lambda x: pt.log(pt.exp(x)), lambda x: x),
     C("drop_true_check", lambda x: pt.check(2.0 * x, pt.constant(2.0) > 0, msg="2 > 0"),
       lambda x: 2.0 * x),
+    C("check_repeated_condition", lambda x: pt.check(2.0 * x, x > -5, x > -5, msg="x > -5"),
+      lambda x: 2.0 * x, domain=(-3.0, 3.0)),
+    # range facts: compared as floats (1.0 where the condition holds)
+    *[C(rule, _as_float(build), _not_nan, domain=(-50.0, 50.0)) for rule, build in RANGE_FACTS],
     C("dimshuffle_identity", lambda x: DimShuffle((0, 1))(x), lambda x: x, matrix=True),
     # (n, 1) -> transposed to (1, n): one DimShuffle{x,0}
     C("dimshuffle_compose", lambda x: DimShuffle((1, 0))(DimShuffle((0, "x"))(x)),
@@ -147,3 +179,41 @@ def test_check_with_a_vector_condition_known_true_is_dropped() -> None:
     x = pt.vector("x")
     out, trace = rewritten(pt.check(x, pt.constant([1.0, 2.0]) > 0, msg="c > 0"), [x])
     assert "drop_true_check" in trace and out is x
+
+
+SPECIAL = np.array([np.nan, -np.inf, np.inf, -800.0, -40.0, -1e-30, 0.0, 40.0, 800.0, np.nan])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(("rule", "build"), RANGE_FACTS, ids=[r for r, _ in RANGE_FACTS])
+def test_range_facts_are_exact_at_nan_inf_and_overflow(rule: str, build: Any, dtype: str) -> None:
+    # The unrewritten graph run op by op, the rewritten one jitted, and NumPy's
+    # "not NaN" agree at NaN, +-inf and where exp and sigmoid overflow or saturate.
+    x = pt.vector("x", dtype=dtype)
+    out = build(x)
+    new, trace = rewritten(out, [x])
+    assert rule in trace and new.owner is not None
+    assert not any(op in str(ops(new)) for op in ("sigmoid", "exp", "softplus"))
+    values = SPECIAL.astype(dtype)
+    f = pg.function([x], out, rewrite=False)
+    with jax.enable_x64(dtype == "float64"):
+        before = np.asarray(f.jax_fn(values))
+    after = pg.function([x], out)(values)
+    np.testing.assert_array_equal(before, ~np.isnan(values))
+    np.testing.assert_array_equal(after, ~np.isnan(values))
+
+
+def test_a_repeated_nan_flag_is_kept_once_and_still_reported_as_nan() -> None:
+    from ppgraph.tensor.check import Check
+
+    x = pt.vector("x")
+    flag = pt.all(~pt.isnan(x))
+    out = Check("0 <= p <= 1", var="y", nan=("p",))(pt.sum(x), flag, flag, flag)
+    new, trace = rewritten(out, [x])
+    assert "check_repeated_condition" in trace
+    assert new.owner is not None and new.owner.inputs[1:] == [new.owner.inputs[-1]]
+    assert new.owner.op.nan == ("p",)
+    f = pg.function([x], out)
+    assert f([1.0, 2.0]) == 3.0
+    with pytest.raises(pg.ParameterValueError, match="y: p is NaN"):
+        f([1.0, np.nan])

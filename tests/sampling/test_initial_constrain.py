@@ -28,6 +28,27 @@ def test_initial_positions_have_a_chain_axis_and_bounded_jitter() -> None:
     assert np.array_equal(same["theta_t"], np.zeros((2, 8)))
 
 
+@pytest.mark.parametrize(
+    "seed",
+    [jax.random.key(5), jax.random.PRNGKey(5), np.random.default_rng(5)],
+    ids=["typed key", "raw key", "numpy generator"],
+)
+def test_initial_positions_take_every_kind_of_seed(seed: object) -> None:
+    m = eight_schools()
+    start = m.initial_point()
+    pos = pg.initial_positions(m, chains=3, random_seed=seed, jitter=0.5)
+    diff = pos["theta_t"] - start["theta_t"]
+    assert np.all(np.abs(diff) < 0.5) and np.std(diff) > 0.05
+    if not isinstance(seed, np.random.Generator):  # a key gives the same jitter each time
+        again = pg.initial_positions(m, chains=3, random_seed=seed, jitter=0.5)
+        assert np.array_equal(pos["theta_t"], again["theta_t"])
+
+
+def test_initial_positions_reject_a_bad_seed() -> None:
+    with pytest.raises(TypeError, match="random_seed must be"):
+        pg.initial_positions(eight_schools(), chains=2, random_seed="zero")
+
+
 def test_initvals_by_variable_or_value_name_and_per_chain() -> None:
     with pg.Model() as m:
         lo = pg.Normal("lo", 0.0, 1.0)

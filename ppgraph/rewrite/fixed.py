@@ -1,0 +1,191 @@
+"""Conditions on fixed data, decided once at compile time.
+
+A variable is *fixed* when it is a constant, or a shared variable tagged
+``fixed`` (a model's private copy of observed data: no call, and no
+``pg.set_data``, ever changes it; ``pg.Data`` containers are not fixed). A
+``where`` condition or a ``Check`` condition computed from fixed variables
+only (no random variable, no input of the compiled function) has the same
+value at every call, so it is evaluated once, op by op on the JAX backend
+(as constant folding does), and:
+
+- ``where(cond, a, b) -> a`` (broadcast to the output) when every element of
+  ``cond`` is True;
+- ``Check{...}(value, ..., cond, ...)`` loses ``cond`` when it is all True
+  (and becomes ``value`` when no condition is left).
+
+A condition with any False element is left alone: no value ever changes.
+This takes the support checks on observed data (``x >= 0``, ``x`` an integer,
+``x`` finite) out of every log-density call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from typing import Any
+
+import jax
+import numpy as np
+
+from ppgraph.graph.basic import Constant, SharedVariable, Variable
+from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle
+from ppgraph.rewrite.pattern import Bindings, Rule, fits
+from ppgraph.tensor.check import Check
+from ppgraph.tensor.elemwise import DimShuffle, cast
+from ppgraph.tensor.shape import broadcast_to
+from ppgraph.tensor.type import TensorType
+
+FIXED = "fixed"  # the tag of a shared variable whose value never changes
+
+_UNKNOWN = object()  # not fixed, or not evaluable
+
+
+def is_fixed(var: Variable) -> bool:
+    """True for a constant, or a shared variable tagged as fixed (never changed).
+
+    Example:
+        >>> import numpy as np, ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.fixed import FIXED, is_fixed
+        >>> data = pt.shared(np.arange(3.0))
+        >>> is_fixed(data), is_fixed(pt.constant(1.0))
+        (False, True)
+        >>> data.tag[FIXED] = True
+        >>> is_fixed(data)
+        True
+    """
+    return isinstance(var, Constant) or (
+        isinstance(var, SharedVariable) and bool(var.tag.get(FIXED))
+    )
+
+
+def has_fixed_data(outputs: Collection[Variable]) -> bool:
+    """True when some leaf of the graph is a shared variable tagged as fixed
+    (the only case where ``fixed_rules`` can decide a condition that constant
+    folding did not)."""
+    from ppgraph.graph.traversal import graph_inputs
+
+    return any(isinstance(v, SharedVariable) and v.tag.get(FIXED) for v in graph_inputs(outputs))
+
+
+class FixedValues:
+    """The values of variables computed from fixed variables only (memoized);
+    ``blocked`` variables (inputs of the compiled function) are never fixed."""
+
+    def __init__(self, blocked: Collection[Variable] = ()) -> None:
+        self.blocked = set(blocked)
+        self.memo: dict[Variable, Any] = {}
+
+    def value(self, var: Variable) -> Any:
+        """The NumPy value of ``var``, or ``_UNKNOWN``."""
+        stack = [var]
+        while stack:
+            v = stack[-1]
+            if v in self.memo:
+                stack.pop()
+                continue
+            node = v.owner
+            if v in self.blocked or (node is None and not is_fixed(v)):
+                self.memo[v] = _UNKNOWN
+            elif node is None:
+                self.memo[v] = np.asarray(v.data if isinstance(v, Constant) else v.get_value())  # type: ignore[attr-defined]
+            elif isinstance(node.op, NOT_FOLDED):
+                self.memo[v] = _UNKNOWN
+            else:
+                todo = [i for i in node.inputs if i not in self.memo]
+                if todo:
+                    stack.extend(todo)
+                    continue
+                self._evaluate(node)
+            stack.pop()
+        return self.memo[var]
+
+    def _evaluate(self, node: Any) -> None:
+        args = [self.memo[i] for i in node.inputs]
+        results: list[Any] = [_UNKNOWN] * len(node.outputs)
+        if not any(a is _UNKNOWN for a in args):
+            try:
+                if isinstance(node.op, DimShuffle):
+                    results = [_dimshuffle(node.op, args[0])]
+                else:
+                    from ppgraph.backend.jax.dispatch import jax_funcify
+
+                    with jax.enable_x64(True), jax.default_device(jax.devices("cpu")[0]):
+                        res = jax_funcify(node.op, node)(*args)
+                    res = [res] if len(node.outputs) == 1 else list(res)
+                    results = [np.asarray(r) for r in res]
+            except Exception:  # not decidable here: left to run time
+                pass
+        for o, r in zip(node.outputs, results, strict=True):
+            self.memo[o] = r
+
+    def all_true(self, cond: Variable) -> bool:
+        """True when ``cond`` is fixed and every element of it is True."""
+        if isinstance(cond, Constant):
+            return False  # constant conditions are the algebra rules' business
+        v = self.value(cond)
+        return v is not _UNKNOWN and v.dtype == np.bool_ and bool(np.all(v))
+
+
+def _as_output(x: Variable, out: Variable, cond_shape: tuple[int, ...]) -> Variable | None:
+    """``x`` cast and broadcast to ``out``'s type; a dim unknown statically takes
+    the fixed condition's size when that is not 1 (else None: not rewritten)."""
+    t = out.type
+    assert isinstance(t, TensorType)
+    if x.type.dtype != t.dtype:  # type: ignore[attr-defined]
+        x = cast(x, t.dtype)
+    if fits(x, out):
+        return x
+    padded = (1,) * (t.ndim - len(cond_shape)) + cond_shape
+    dims = [s if s is not None else c for s, c in zip(t.shape, padded, strict=True)]
+    if any(s is None and c == 1 for s, c in zip(t.shape, padded, strict=True)):
+        return None
+    return broadcast_to(x, [int(d) for d in dims])
+
+
+def fixed_rules(blocked: Collection[Variable] = ()) -> list[Rule]:
+    """The rules deciding ``where`` and ``Check`` conditions on fixed data, sharing
+    one memo of evaluated values (make one list per compilation).
+
+    Example:
+        >>> import numpy as np, ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.engine import rewrite_fixed_point
+        >>> from ppgraph.rewrite.fixed import FIXED, fixed_rules
+        >>> y, mu = pt.shared(np.array([0.0, 2.0])), pt.vector("mu")
+        >>> y.tag[FIXED] = True
+        >>> [out] = rewrite_fixed_point([pt.where(y >= 0, mu - y, -np.inf)], fixed_rules([mu]))
+        >>> str(out.owner.op)  # the support condition holds for every row: gone
+        'Elemwise{sub}'
+    """
+    facts = FixedValues(blocked)
+
+    def where_fixed(b: Bindings) -> Variable | None:
+        # where(cond, a, b) -> a, when fixed cond is all True
+        out = b["_"]
+        assert out.owner is not None
+        cond, a, _ = out.owner.inputs
+        if not facts.all_true(cond):
+            return None
+        return _as_output(a, out, np.shape(facts.value(cond)))
+
+    def check_fixed(b: Bindings) -> Variable | None:
+        # Check{...}(value, c1, c2, ...) -> Check{...}(value, the ci not known all True)
+        node = b["_"].owner
+        assert node is not None and isinstance(node.op, Check)
+        value, *conds = node.inputs
+        keep = [not facts.all_true(c) for c in conds]
+        if all(keep):
+            return None
+        if not any(keep):
+            return value
+        n_main = len(conds) - len(node.op.nan)
+        nan = tuple(p for p, k in zip(node.op.nan, keep[n_main:], strict=True) if k)
+        op = dataclasses.replace(node.op, nan=nan)
+        return op(value, *[c for c, k in zip(conds, keep, strict=True) if k])
+
+    return [
+        Rule("where_fixed_true", ("where", ...), where_fixed),
+        Rule("check_fixed_true", ("Check", ...), check_fixed),
+    ]
+
+
+__all__ = ["FIXED", "FixedValues", "fixed_rules", "has_fixed_data", "is_fixed"]
