@@ -31,7 +31,8 @@ from ppgraph.graph.basic import Constant, SharedVariable, Variable
 from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle
 from ppgraph.rewrite.pattern import Bindings, Rule, fits
 from ppgraph.tensor.check import Check
-from ppgraph.tensor.elemwise import DimShuffle, cast
+from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast
+from ppgraph.tensor.reduction import Reduce
 from ppgraph.tensor.shape import broadcast_to
 from ppgraph.tensor.type import TensorType
 
@@ -86,9 +87,11 @@ class FixedValues:
             node = v.owner
             if v in self.blocked or (node is None and not is_fixed(v)):
                 self.memo[v] = _UNKNOWN
-            elif node is None:
-                self.memo[v] = np.asarray(v.data if isinstance(v, Constant) else v.get_value())  # type: ignore[attr-defined]
-            elif isinstance(node.op, NOT_FOLDED):
+            elif isinstance(v, Constant):
+                self.memo[v] = np.asarray(v.data)
+            elif isinstance(v, SharedVariable):
+                self.memo[v] = np.asarray(v.get_value())
+            elif node is None or isinstance(node.op, NOT_FOLDED):
                 self.memo[v] = _UNKNOWN
             else:
                 todo = [i for i in node.inputs if i not in self.memo]
@@ -104,8 +107,9 @@ class FixedValues:
         results: list[Any] = [_UNKNOWN] * len(node.outputs)
         if not any(a is _UNKNOWN for a in args):
             try:
-                if isinstance(node.op, DimShuffle):
-                    results = [_dimshuffle(node.op, args[0])]
+                quick = _numpy_value(node.op, args)
+                if quick is not None:
+                    results = [quick]
                 else:
                     from ppgraph.backend.jax.dispatch import jax_funcify
 
@@ -124,6 +128,32 @@ class FixedValues:
             return False  # constant conditions are the algebra rules' business
         v = self.value(cond)
         return v is not _UNKNOWN and v.dtype == np.bool_ and bool(np.all(v))
+
+
+# The ops support conditions are made of, in NumPy (same values as JAX's, and
+# no eager JAX compile per op and data shape); the others go through the backend.
+_NUMPY_ROWS: dict[str, Any] = {
+    "ge": np.greater_equal, "gt": np.greater, "le": np.less_equal, "lt": np.less,
+    "eq": np.equal, "neq": np.not_equal, "and": np.bitwise_and, "or": np.bitwise_or,
+    "invert": np.invert, "isnan": np.isnan, "isinf": np.isinf, "isfinite": np.isfinite,
+    "floor": np.floor, "ceil": np.ceil, "round": np.round, "identity": lambda x: x,
+}  # fmt: skip
+
+
+def _numpy_value(op: Any, args: list[Any]) -> np.ndarray | None:
+    """The value of a support-check op computed with NumPy, or None."""
+    if isinstance(op, DimShuffle):
+        return _dimshuffle(op, args[0])
+    if isinstance(op, Cast):  # not float -> int: NumPy and JAX differ at NaN and inf
+        ok = np.dtype(op.dtype).kind in "bf" or args[0].dtype.kind in "biu"
+        return args[0].astype(op.dtype) if ok else None
+    if isinstance(op, Reduce) and op.kind in ("all", "any"):
+        fn = np.all if op.kind == "all" else np.any
+        return np.asarray(fn(args[0], axis=op.axis, keepdims=op.keepdims))
+    row = _NUMPY_ROWS.get(op.scalar_op) if isinstance(op, Elemwise) else None
+    if row is None or len({a.dtype for a in args}) != 1 or args[0].dtype.kind not in "biuf":
+        return None  # mixed dtypes: JAX's promotion, not NumPy's
+    return np.asarray(row(*args))
 
 
 def _as_output(x: Variable, out: Variable, cond_shape: tuple[int, ...]) -> Variable | None:

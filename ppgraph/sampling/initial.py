@@ -168,16 +168,21 @@ def initial_positions(
 
 def _numpy_rng(random_seed: Any) -> np.random.Generator:
     """A NumPy Generator for the jitter, from any ``random_seed`` ``pg.draw`` takes
-    (an int, a NumPy Generator, a JAX key or None)."""
-    if isinstance(random_seed, np.random.Generator):
-        return random_seed
-    if random_seed is None or isinstance(random_seed, int | np.integer):
-        seed_data(random_seed)  # the same errors as everywhere for a bad int
+    (an int, a NumPy Generator, a JAX key or None; also a sequence of ints)."""
+    if isinstance(random_seed, jax.Array):
+        data = seed_data(random_seed)  # a clear error for an array that is no key
+        if jax.dtypes.issubdtype(data.dtype, jax.dtypes.prng_key):
+            data = jax.random.key_data(data)
+        return np.random.default_rng(np.asarray(data, dtype=np.uint32).ravel())
+    try:
         return np.random.default_rng(random_seed)
-    data = seed_data(random_seed)  # raises a clear TypeError for anything else
-    if jax.dtypes.issubdtype(data.dtype, jax.dtypes.prng_key):
-        data = jax.random.key_data(data)
-    return np.random.default_rng(np.asarray(data, dtype=np.uint32).ravel())
+    except ValueError as exc:  # a negative int, for one
+        raise ValueError(f"random_seed must be non-negative, got {random_seed!r}") from exc
+    except TypeError as exc:
+        raise TypeError(
+            "random_seed must be an int, a NumPy Generator, a JAX key or None; "
+            f"got {type(random_seed).__name__} {random_seed!r}"
+        ) from exc
 
 
 def _start_error(

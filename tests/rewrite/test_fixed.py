@@ -196,3 +196,53 @@ def test_data_containers_keep_their_support_checks(kind: str) -> None:
     with jax.enable_x64(True):
         assert float(fn(point)) == -np.inf
     assert m.compile_logp()(point) == -np.inf
+
+
+SPECIAL = [np.nan, -np.inf, np.inf, -2.5, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, 3.0]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda y: y >= 0.5, lambda y: y > 0.5, lambda y: y <= 0.5, lambda y: y < 0.5,
+        lambda y: pt.eq(y, 2.5), lambda y: pt.neq(y, 2.5), lambda y: (y > 0) & (y < 2),
+        lambda y: (y > 0) | pt.isnan(y), lambda y: ~pt.isinf(y), lambda y: pt.isfinite(y),
+        lambda y: pt.eq(pt.floor(y), y), lambda y: pt.eq(pt.ceil(y), pt.round(y)),
+        lambda y: pt.all(y > -3), lambda y: pt.any(pt.isnan(y)),
+        lambda y: pt.eq(pt.cast(pt.cast(y > 0, "int64"), "float64"), 1.0),
+        lambda y: pt.cast(y, "int32") > 0,  # float -> int: computed by JAX
+        lambda y: pt.eq(pt.cast(y > 0, "int64") & pt.cast(y < 2, "int64"), 1),  # bitwise
+        lambda y: pt.eq(~pt.cast(y > 0, "int64"), -2),
+    ],
+)  # fmt: skip
+def test_conditions_are_evaluated_as_the_compiled_function_does(build: Any) -> None:
+    from ppgraph.rewrite.fixed import FixedValues
+
+    y = fixed(SPECIAL)
+    cond = build(y)
+    got = FixedValues().value(cond)
+    want = pg.function([], cond, rewrite=False)()
+    assert got.dtype == want.dtype == np.bool_
+    np.testing.assert_array_equal(got, want)
+
+
+def test_bernoulli_checks_after_the_rewrites_still_report_what_failed() -> None:
+    y = np.array([0, 1, 1, 0, 1])
+    with pg.Model() as m:
+        a = pg.Normal("a", 0.0, 1.0)
+        pg.Bernoulli("y", logit_p=a + np.linspace(-1.0, 1.0, 5), observed=y)
+    f = m.compile_logp()
+    p = 1 / (1 + np.exp(-(0.2 + np.linspace(-1.0, 1.0, 5))))
+    np.testing.assert_allclose(f({"a": 0.2}), st.norm.logpdf(0.2) + st.bernoulli.logpmf(y, p).sum())
+    with pytest.raises(pg.ParameterValueError, match="y: p is NaN"):
+        f({"a": np.nan})
+    # with p given directly, the range Check stays and says which condition failed
+    q = pt.scalar("q")
+    out = pg.logp(pg.Bernoulli.dist(p=q), y)
+    assert "Check{0 <= p <= 1}" in ops(rewritten(out, [q])[0])
+    g = pg.function([q], out)
+    np.testing.assert_allclose(g(0.3), st.bernoulli.logpmf(y, 0.3))
+    with pytest.raises(pg.ParameterValueError, match="0 <= p <= 1"):
+        g(1.5)
+    with pytest.raises(pg.ParameterValueError, match="p is NaN"):
+        g(np.nan)

@@ -30,8 +30,8 @@ def test_initial_positions_have_a_chain_axis_and_bounded_jitter() -> None:
 
 @pytest.mark.parametrize(
     "seed",
-    [jax.random.key(5), jax.random.PRNGKey(5), np.random.default_rng(5)],
-    ids=["typed key", "raw key", "numpy generator"],
+    [jax.random.key(5), jax.random.PRNGKey(5), np.random.default_rng(5), [5, 6]],
+    ids=["typed key", "raw key", "numpy generator", "ints (as pg.sample passes)"],
 )
 def test_initial_positions_take_every_kind_of_seed(seed: object) -> None:
     m = eight_schools()
@@ -47,6 +47,8 @@ def test_initial_positions_take_every_kind_of_seed(seed: object) -> None:
 def test_initial_positions_reject_a_bad_seed() -> None:
     with pytest.raises(TypeError, match="random_seed must be"):
         pg.initial_positions(eight_schools(), chains=2, random_seed="zero")
+    with pytest.raises(ValueError, match="random_seed must be non-negative"):
+        pg.initial_positions(eight_schools(), chains=2, random_seed=-1)
 
 
 def test_initvals_by_variable_or_value_name_and_per_chain() -> None:
