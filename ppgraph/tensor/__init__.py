@@ -4,6 +4,8 @@ Types and constructors, the elementwise table, reductions, shape ops,
 indexing, linear algebra, ``Check``, and ``pt.random``.
 """
 
+from types import ModuleType as _ModuleType
+
 from ppgraph.tensor import random
 from ppgraph.tensor.check import Check, check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
@@ -150,4 +152,8 @@ from ppgraph.tensor.type import (
     vector,
 )
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = [
+    name
+    for name, value in dict(globals()).items()
+    if not name.startswith("_") and not isinstance(value, _ModuleType)
+]
