@@ -5,8 +5,9 @@ A variable is *fixed* when it is a constant, or a shared variable tagged
 ``pg.set_data``, ever changes it; ``pg.Data`` containers are not fixed). A
 ``where`` condition or a ``Check`` condition computed from fixed variables
 only (no random variable, no input of the compiled function) has the same
-value at every call, so it is evaluated once, op by op on the JAX backend
-(as constant folding does), and:
+value at every call, so it is evaluated once, op by op (comparisons, logical
+ops, casts and ``all`` in NumPy; any other op on the JAX backend, as constant
+folding does), and:
 
 - ``where(cond, a, b) -> a`` (broadcast to the output) when every element of
   ``cond`` is True;
