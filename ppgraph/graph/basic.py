@@ -173,3 +173,24 @@ class Op:
         return f"{name}{{{props}}}" if props else name
 
     __repr__ = __str__
+
+
+FIXED = "fixed"  # the tag of a shared variable whose value never changes
+
+
+def is_fixed(var: Variable) -> bool:
+    """True for a constant, or a shared variable tagged as fixed (never changed).
+
+    Example:
+        >>> import numpy as np, ppgraph.tensor as pt
+        >>> from ppgraph.graph.basic import FIXED, is_fixed
+        >>> data = pt.shared(np.arange(3.0))
+        >>> is_fixed(data), is_fixed(pt.constant(1.0))
+        (False, True)
+        >>> data.tag[FIXED] = True
+        >>> is_fixed(data)
+        True
+    """
+    return isinstance(var, Constant) or (
+        isinstance(var, SharedVariable) and bool(var.tag.get(FIXED))
+    )

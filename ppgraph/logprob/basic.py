@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 
 from ppgraph.config import config
-from ppgraph.graph.basic import Constant, SharedVariable, Variable
+from ppgraph.graph.basic import Constant, SharedVariable, Variable, is_fixed
 from ppgraph.random.op import RandomVariable, is_random_variable
-from ppgraph.rewrite.fixed import is_fixed
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.math import invert, isfinite, isnan, where

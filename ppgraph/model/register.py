@@ -7,12 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ppgraph.graph.basic import SharedVariable, Variable
+from ppgraph.graph.basic import FIXED, SharedVariable, Variable
 from ppgraph.logprob.transforms import Transform, get_transform
 from ppgraph.model.base import ModelState, _as_dims
 from ppgraph.model.printing import mark
 from ppgraph.random.op import is_random_variable
-from ppgraph.rewrite.fixed import FIXED
 from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.type import TensorSharedVariable, TensorType, TensorVariable, shared
 

@@ -28,7 +28,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from ppgraph.graph.basic import Constant, SharedVariable, Variable
+from ppgraph.graph.basic import FIXED, Constant, SharedVariable, Variable, is_fixed
 from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle
 from ppgraph.rewrite.pattern import Bindings, Rule, fits
 from ppgraph.tensor.check import Check
@@ -37,27 +37,8 @@ from ppgraph.tensor.reduction import Reduce
 from ppgraph.tensor.shape import broadcast_to
 from ppgraph.tensor.type import TensorType
 
-FIXED = "fixed"  # the tag of a shared variable whose value never changes
-
 _UNKNOWN = object()  # not fixed, or not evaluable
 
-
-def is_fixed(var: Variable) -> bool:
-    """True for a constant, or a shared variable tagged as fixed (never changed).
-
-    Example:
-        >>> import numpy as np, ppgraph.tensor as pt
-        >>> from ppgraph.rewrite.fixed import FIXED, is_fixed
-        >>> data = pt.shared(np.arange(3.0))
-        >>> is_fixed(data), is_fixed(pt.constant(1.0))
-        (False, True)
-        >>> data.tag[FIXED] = True
-        >>> is_fixed(data)
-        True
-    """
-    return isinstance(var, Constant) or (
-        isinstance(var, SharedVariable) and bool(var.tag.get(FIXED))
-    )
 
 
 def has_fixed_data(outputs: Collection[Variable]) -> bool:
