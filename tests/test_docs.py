@@ -61,7 +61,9 @@ def run_page(path: Path) -> None:
 def _run_in_subprocess(path: Path) -> None:
     env = {**os.environ, "MPLBACKEND": "Agg"}
     proc = subprocess.run(
-        [sys.executable, __file__, str(path)],
+        # -P: the script's folder (tests/, which holds a `random` package) must
+        # not shadow the standard library.
+        [sys.executable, "-P", __file__, str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
