@@ -190,7 +190,7 @@ def numpyro_pg_run(fn: pg.LogDensity, init: Any, tune: int, draws: int) -> Calla
     return loop
 
 
-def min_ess(draws: dict[str, Any]) -> float:
+def min_ess(draws: Any) -> float:
     ess = az.ess({k: np.asarray(v) for k, v in draws.items()}, method="bulk")
     return float(min(float(ess[k].min()) for k in ess.data_vars))
 
@@ -210,7 +210,7 @@ def variants(
     model: pg.Model, hand: Callable[..., Any], np_model: Callable[..., Any], np_args: tuple,
     tune: int, draws: int,
 ) -> dict[str, Callable[[int], Result]]:  # fmt: skip
-    """name -> run(seed) -> (seconds, min ESS)."""
+    """name -> run(seed) -> (wall s, CPU s, min bulk ESS, gradient evaluations)."""
     fn, _ = pg.logdensity(model)
     init = pg.initial_positions(model, chains=CHAINS, random_seed=0)
     ours, theirs = blackjax_run(fn.apply, tune, draws), blackjax_run(hand, tune, draws)
@@ -226,7 +226,7 @@ def variants(
         (wall, cpu), idata = timed(lambda: pg.sample(
             draws=draws, tune=tune, chains=CHAINS, random_seed=seed, progress_bar=False,
             model=model, compute_convergence_checks=False))  # fmt: skip
-        return wall, cpu, float(az.ess(idata.posterior, method="bulk").to_array().min()), 0.0
+        return wall, cpu, min_ess(idata.posterior), 0.0
 
     return {
         OURS: bj(ours, data_pg),
@@ -262,7 +262,7 @@ def pymc_variant(kind: str, tune: int, draws: int) -> Callable[[int], Result] | 
             (wall, cpu), idata = timed(lambda: pm.sample(
                 draws=draws, tune=tune, chains=CHAINS, nuts_sampler="blackjax",
                 random_seed=seed, progressbar=False))  # fmt: skip
-        return wall, cpu, float(az.ess(idata.posterior, method="bulk").to_array().min()), 0.0
+        return wall, cpu, min_ess(idata.posterior), 0.0
 
     return run
 
@@ -277,7 +277,6 @@ def bench(name: str, runs: dict[str, Callable[[int], Result]], rounds: int) -> N
     def med(k: str, f: Callable[[Result], float]) -> float:
         return statistics.median(f(x) for x in results[k])
 
-    hand = HAND
     rate = {k: med(k, lambda x: x[2] / x[1]) for k in runs}  # ESS per CPU second
     grad = {k: med(k, lambda x: x[1] / x[3] * 1e6 if x[3] else np.nan) for k in runs}
     print(f"\n### {name}\n")
@@ -287,10 +286,10 @@ def bench(name: str, runs: dict[str, Callable[[int], Result]], rounds: int) -> N
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for k in runs:
         g = "—" if np.isnan(grad[k]) else f"{grad[k]:.2f}"
-        vs = "—" if np.isnan(grad[k]) else f"{grad[hand] / grad[k]:.2f}"
+        vs = "—" if np.isnan(grad[k]) else f"{grad[HAND] / grad[k]:.2f}"
         print(f"| {k} | {first[k]:.1f} s | {med(k, lambda x: x[0]):.2f} s "
               f"| {med(k, lambda x: x[1]):.2f} s | {med(k, lambda x: x[2]):.0f} "
-              f"| {med(k, lambda x: x[2] / x[0]):.0f} | {rate[k]:.0f} | {rate[k] / rate[hand]:.2f} "
+              f"| {med(k, lambda x: x[2] / x[0]):.0f} | {rate[k]:.0f} | {rate[k] / rate[HAND]:.2f} "
               f"| {g} | {vs} |")  # fmt: skip
     print("\nTargets (medians; ESS per CPU second, and CPU time per gradient):\n")
     for a, b, target in ((OURS, HAND, 0.95), (OURS, NUMPYRO, 1.0), (NUMPYRO_PG, NUMPYRO, 1.0)):

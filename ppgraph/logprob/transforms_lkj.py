@@ -29,11 +29,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ppgraph.distributions.multivariate_lkj import _scatter, _t, corr_from_packed
 from ppgraph.logprob.transforms import Transform, register_transform
 from ppgraph.tensor import math as m
 from ppgraph.tensor.linalg import cholesky, matmul
 from ppgraph.tensor.reduction import sum as sum_
-from ppgraph.tensor.shape import expand_dims, transpose
+from ppgraph.tensor.shape import expand_dims
 from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
 LOG2 = float(np.log(2.0))
@@ -46,12 +47,6 @@ def _packed_length(value: Any, what: str) -> int:
     if size is None:
         raise ValueError(f"{what}: the packed vector's length must be known statically")
     return int(size)
-
-
-def _scatter(packed: Any, n: int, rows: np.ndarray, cols: np.ndarray) -> TensorVariable:
-    basis = np.zeros((len(rows), n, n))
-    basis[np.arange(len(rows)), rows, cols] = 1.0
-    return sum_(expand_dims(packed, (-1, -2)) * as_tensor_variable(basis), axis=-3)
 
 
 def _gather(x: Any, n: int, rows: np.ndarray, cols: np.ndarray) -> TensorVariable:
@@ -125,9 +120,7 @@ class CholeskyCorr(Transform):
 
     def forward(self, value: Any, *params: Any) -> TensorVariable:
         n = self._n(value)
-        rows, cols = np.triu_indices(n, 1)
-        upper = _scatter(value, n, rows, cols)
-        chol = cholesky(upper + _t(upper) + as_tensor_variable(np.eye(n)))
+        chol = cholesky(corr_from_packed(n, value))
         strictly_upper = as_tensor_variable(np.triu(np.ones((n, n)), 1))
         lower = as_tensor_variable(np.tril(np.ones((n, n), dtype=bool), -1))
         remaining = m.where(lower, 1.0 - matmul(m.square(chol), strictly_upper), 1.0)
@@ -141,10 +134,6 @@ class CholeskyCorr(Transform):
         weights = as_tensor_variable((n - np.arange(n) - 1.0)[:, None])
         res = s + 0.5 * before * lower + 0.5 * weights * s
         return sum_(res, axis=(-2, -1))
-
-
-def _t(x: TensorVariable) -> TensorVariable:
-    return transpose(x, (*range(x.ndim - 2), x.ndim - 1, x.ndim - 2))
 
 
 cholesky_cov_packed = CholeskyCovPacked()

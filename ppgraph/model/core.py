@@ -50,15 +50,14 @@ def modelcontext(
             raise TypeError(f"expected a pg.Model, got {model!r}")
         return model
     stack = _stack()
-    if not stack and (needs is not None or what is None):
-        raise TypeError(
-            f"{needs or 'this call'} needs a model: call it inside a `with model:` block "
-            "or pass `model=model`"
-        )
     if not stack:
-        thing = what or "this variable"
+        if what is None:
+            raise TypeError(
+                f"{needs or 'this call'} needs a model: call it inside a `with model:` block "
+                "or pass `model=model`"
+            )
         raise TypeError(
-            f"{thing} must be created inside a model: `with pg.Model():` ... "
+            f"{what} must be created inside a model: `with pg.Model():` ... "
             "(for a variable outside any model, use the distribution's .dist(...))"
         )
     return stack[-1]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ppgraph.graph.basic import SharedVariable, Variable
+from ppgraph.graph.traversal import ancestors
 from ppgraph.model.core import Model, modelcontext
 
 __all__ = ["GraphNode", "ModelGraph", "model_to_graphviz"]
@@ -248,19 +249,9 @@ def _kind(model: Model, var: Variable) -> str:
 
 def _named_parents(var: Variable, named: set[Variable]) -> list[Variable]:
     """The named variables ``var`` reads, not looking past a named one."""
-    found: list[Variable] = []
-    seen: set[int] = set()
-    stack = list(var.owner.inputs) if var.owner is not None else []
-    while stack:
-        v = stack.pop()
-        if id(v) in seen:
-            continue
-        seen.add(id(v))
-        if v in named:
-            found.append(v)
-        elif v.owner is not None:
-            stack.extend(v.owner.inputs)
-    return found
+    if var.owner is None:
+        return []
+    return [v for v in ancestors(var.owner.inputs, blockers=named) if v in named]
 
 
 def _shapes(model: Model, variables: list[Variable]) -> dict[str, tuple[int, ...]]:
@@ -319,6 +310,7 @@ def model_to_graphviz(model: Model | None = None) -> ModelGraph:
     named = set(variables)
     shapes = _shapes(model, variables)
     nodes, edges = [], []
+    order = {v: i for i, v in enumerate(variables)}
     for v in variables:
         name, kind = str(v.name), _kind(model, v)
         dist = model.rvs_to_distributions.get(v)  # type: ignore[call-overload]
@@ -326,5 +318,5 @@ def model_to_graphviz(model: Model | None = None) -> ModelGraph:
         dims = model.named_vars_to_dims.get(name, ())
         nodes.append(GraphNode(name, kind, what, _plate(shapes[name], dims)))
         parents = _named_parents(v, named)
-        edges += [(str(p.name), name) for p in sorted(parents, key=variables.index)]
+        edges += [(str(p.name), name) for p in sorted(parents, key=order.__getitem__)]
     return ModelGraph(nodes, edges)

@@ -72,7 +72,7 @@ def _param_str(var: Variable, latex: bool) -> str:
     if is_random_variable(var) and var.owner is not None:  # a .dist(...) parameter
         inner = ", ".join(_param_str(p, latex) for p in var.owner.inputs[2:])
         op_name = str(getattr(var.owner.op, "name", "rv"))
-        return f"{_text(op_name, True) if latex else op_name}({inner})"
+        return f"{_text(op_name, latex)}({inner})"
     return _depends(var, latex)
 
 

@@ -25,11 +25,11 @@ import dataclasses
 from collections.abc import Collection
 from typing import Any
 
-import jax
 import numpy as np
 
 from ppgraph.graph.basic import FIXED, Constant, SharedVariable, Variable, is_fixed
-from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle
+from ppgraph.graph.traversal import graph_inputs
+from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle, eval_node
 from ppgraph.rewrite.pattern import Bindings, Rule, fits
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast
@@ -45,9 +45,7 @@ def has_fixed_data(outputs: Collection[Variable]) -> bool:
     """True when some leaf of the graph is a shared variable tagged as fixed
     (the only case where ``fixed_rules`` can decide a condition that constant
     folding did not)."""
-    from ppgraph.graph.traversal import graph_inputs
-
-    return any(isinstance(v, SharedVariable) and v.tag.get(FIXED) for v in graph_inputs(outputs))
+    return any(not isinstance(v, Constant) and is_fixed(v) for v in graph_inputs(outputs))
 
 
 class FixedValues:
@@ -93,12 +91,7 @@ class FixedValues:
                 if quick is not None:
                     results = [quick]
                 else:
-                    from ppgraph.backend.jax.dispatch import jax_funcify
-
-                    with jax.enable_x64(True), jax.default_device(jax.devices("cpu")[0]):
-                        res = jax_funcify(node.op, node)(*args)
-                    res = [res] if len(node.outputs) == 1 else list(res)
-                    results = [np.asarray(r) for r in res]
+                    results = [np.asarray(r) for r in eval_node(node, args)]
             except Exception:  # not decidable here: left to run time
                 pass
         for o, r in zip(node.outputs, results, strict=True):

@@ -7,6 +7,8 @@ no JAX dispatch for the many ``DimShuffle{x}(2.0)`` that broadcasting makes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import jax
 import numpy as np
 
@@ -26,6 +28,21 @@ def _dimshuffle(op: DimShuffle, data: np.ndarray) -> np.ndarray:
     dropped = tuple(d for d in range(data.ndim) if d not in kept)
     moved = np.transpose(np.squeeze(data, dropped), np.argsort(np.argsort(kept)))
     return moved.reshape([data.shape[d] if isinstance(d, int) else 1 for d in op.new_order])
+
+
+def eval_node(node: Apply, args: list[Any]) -> list[Any]:
+    """The node's outputs computed eagerly by the JAX backend, in float64 on the
+    CPU (raises what the lowering raises).
+
+    Example:
+        >>> import numpy as np, ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.fold import eval_node
+        >>> [float(v) for v in eval_node(pt.exp(pt.scalar("x")).owner, [np.float64(0.0)])]
+        [1.0]
+    """
+    with jax.enable_x64(True), jax.default_device(jax.devices("cpu")[0]):
+        res = jax_funcify(node.op, node)(*args)
+    return [res] if len(node.outputs) == 1 else list(res)
 
 
 def fold_node(node: Apply, max_size: int) -> list[Variable] | None:
@@ -51,11 +68,9 @@ def fold_node(node: Apply, max_size: int) -> list[Variable] | None:
         values = [_dimshuffle(node.op, np.asarray(args[0]))]
     else:
         try:
-            with jax.enable_x64(True), jax.default_device(jax.devices("cpu")[0]):
-                res = jax_funcify(node.op, node)(*args)
+            values = eval_node(node, args)
         except Exception:  # leave it to run time, where the error reaches the user
             return None
-        values = [res] if len(node.outputs) == 1 else list(res)
     out: list[Variable] = []
     for t, v in zip(types, values, strict=True):
         assert isinstance(t, TensorType)

@@ -128,7 +128,7 @@ def initial_positions(
         >>> pos["s_log__"].round(4)
         array([0.6931, 0.6931, 0.6931])
     """
-    model = modelcontext(model)
+    model = modelcontext(model, needs="pg.initial_positions")
     if not isinstance(chains, int | np.integer) or isinstance(chains, bool) or chains < 1:
         raise ValueError(f"chains must be a positive int, got {chains!r}")
     base = model.initial_point()

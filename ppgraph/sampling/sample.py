@@ -126,8 +126,7 @@ def sample(
     require(sampler, f"pg.sample(sampler={sampler!r})")
     ld, _ = logdensity(model)
     init_key, run_key = jax.random.split(seed_key(random_seed))
-    seed = np.asarray(jax.random.key_data(init_key)).tolist()
-    start = initial_positions(model, chains, seed, jitter, initvals)
+    start = initial_positions(model, chains, init_key, jitter, initvals)
     if sampler == "blackjax":
         from ppgraph.sampling.blackjax_nuts import run_blackjax
 

@@ -16,19 +16,25 @@ import jax
 import jax.numpy as jnp
 
 from ppgraph.backend.jax.dispatch.basic import jax_dtype, jax_funcify, tensor_type
-from ppgraph.graph.basic import Apply
+from ppgraph.graph.basic import Apply, Variable
 from ppgraph.tensor.gradient import Grad, Hessian, _Derivative
 
 
 @functools.lru_cache(maxsize=128)
-def _held(op: _Derivative) -> Callable[..., Any]:
-    """The held cost as a function of the op's inputs (rewritten, checks off)."""
+def held_function(out: Variable, inputs: tuple[Variable, ...]) -> Callable[..., Any]:
+    """A graph an op holds (a cost, a logcdf) as a JAX function of its stand-in
+    ``inputs``: rewritten, lowered with checks off, one output."""
     from ppgraph.backend.jax.linker import lower
     from ppgraph.rewrite.pipeline import rewrite_graph
 
-    [cost] = rewrite_graph([op.cost], op.inputs)
-    f = lower(list(op.inputs), [cost], [], "off")
+    [held] = rewrite_graph([out], inputs)
+    f = lower(list(inputs), [held], [], "off")
     return lambda *args: f(*args)[0]
+
+
+def _held(op: _Derivative) -> Callable[..., Any]:
+    """The held cost as a function of the op's inputs."""
+    return held_function(op.cost, tuple(op.inputs))
 
 
 @jax_funcify.register(Grad)

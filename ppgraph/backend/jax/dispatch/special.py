@@ -19,7 +19,6 @@ step that leaves the bracket is replaced by bisection.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +28,7 @@ import jax.scipy.special as jss
 
 from ppgraph.backend.jax.dispatch.basic import jax_funcify
 from ppgraph.backend.jax.dispatch.elemwise import JAX_ELEMWISE
+from ppgraph.backend.jax.dispatch.gradient import held_function
 from ppgraph.graph.basic import Apply
 from ppgraph.logprob.quantile import DiscreteQuantile
 
@@ -149,7 +149,10 @@ def betaincinv(a: Any, b: Any, p: Any) -> Any:
         # x: 1 - x rounds to 1 for a tiny x (and x to 1 when 1 - x is tiny).
         x, x1 = jax.nn.sigmoid(z), jax.nn.sigmoid(-z)
         lower = (x < tiny) | ((p <= 0.5) & (x1 >= tiny))
-        tail = jnp.where(lower, jss.betainc(a_ok, b_ok, x), jss.betainc(b_ok, a_ok, x1))
+        # one incomplete beta per element: I_x(a, b) below, I_{1-x}(b, a) above
+        tail = jss.betainc(
+            jnp.where(lower, a_ok, b_ok), jnp.where(lower, b_ok, a_ok), jnp.where(lower, x, x1)
+        )
         return x, lower, tail, jnp.where(lower, log_p, log_q)
 
     def residual(z: Any) -> Any:
@@ -191,15 +194,9 @@ JAX_ELEMWISE.update(
 SEARCH_ROUNDS = 64  # doubling from the support's lower end reaches 2^63
 
 
-@functools.lru_cache(maxsize=128)
 def _held_logcdf(op: DiscreteQuantile) -> Callable[..., Any]:
-    """The held logcdf as a function of ``(k, *params)`` (rewritten, checks off)."""
-    from ppgraph.backend.jax.linker import lower
-    from ppgraph.rewrite.pipeline import rewrite_graph
-
-    [out] = rewrite_graph([op.logcdf], op.inputs)
-    f = lower(list(op.inputs), [out], [], "off")
-    return lambda *args: f(*args)[0]
+    """The held logcdf as a function of ``(k, *params)``."""
+    return held_function(op.logcdf, tuple(op.inputs))
 
 
 @jax_funcify.register(DiscreteQuantile)
