@@ -6,9 +6,10 @@ indexing, linear algebra, ``Check``, and ``pt.random``.
 
 from types import ModuleType as _ModuleType
 
-from ppgraph.tensor import random
+from ppgraph.tensor import extra_ops, random
 from ppgraph.tensor.check import Check, check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
+from ppgraph.tensor.extra_ops import cumprod, cumsum
 from ppgraph.tensor.gradient import grad, hessian
 from ppgraph.tensor.linalg import (
     cholesky,

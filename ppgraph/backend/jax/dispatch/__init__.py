@@ -3,6 +3,7 @@
 from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     check,
     elemwise,
+    extra_ops,
     gradient,
     linalg,
     random,
