@@ -16,6 +16,7 @@ from ppgraph.distributions import (
     mixture,
     multivariate,
     multivariate_lkj,
+    transforms,  # noqa: F401  (PyMC's pm.distributions.transforms)
     truncated,
 )
 from ppgraph.distributions.censored import *  # noqa: F403

@@ -42,8 +42,8 @@ from ppgraph.tensor.shape import concatenate
 from ppgraph.tensor.type import TensorConstant, TensorVariable, as_tensor_variable, constant
 
 __all__ = [
-    "TRANSFORMS", "Chain", "Circular", "Interval", "Log", "LogOdds", "Ordered", "Simplex",
-    "Transform", "circular", "get_transform", "log", "logodds", "ordered",
+    "TRANSFORMS", "Chain", "ChainedTransform", "Circular", "Interval", "Log", "LogOdds",
+    "Ordered", "Simplex", "Transform", "circular", "get_transform", "log", "logodds", "ordered",
     "register_transform", "simplex",
 ]  # fmt: skip
 
@@ -284,11 +284,32 @@ class Circular(Transform):
 @dataclasses.dataclass(frozen=True)
 class Chain(Transform):
     """Transforms applied in turn (``forward`` in list order, ``backward`` in
-    reverse), e.g. ``Chain((log, ordered))`` for increasing positive vectors."""
+    reverse), e.g. ``Chain([log, ordered])`` for increasing positive vectors
+    (PyMC's ``Chain`` / ``ChainedTransform``; the value variable is ``{name}_chain__``).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.logprob.transforms import Chain, log, ordered
+        >>> y = pt.tensor("float64", shape=(2,), name="y")
+        >>> Chain([log, ordered]).backward(y).eval({y: [0.0, 0.0]}).round(4)
+        array([1.    , 2.7183])
+    """
 
     name: ClassVar[str] = "chain"
 
     transforms: tuple[Transform, ...] = ()
+
+    def __post_init__(self) -> None:
+        items = tuple(self.transforms)
+        bad = [t for t in items if not isinstance(t, Transform)]
+        if bad:
+            raise TypeError(f"Chain takes a list of Transform instances, got {bad[0]!r}")
+        object.__setattr__(self, "transforms", items)
+
+    @property
+    def transform_list(self) -> list[Transform]:
+        """The transforms, in ``forward`` order (PyMC's attribute name)."""
+        return list(self.transforms)
 
     @property
     def ndim_supp(self) -> int:  # type: ignore[override]
@@ -320,6 +341,8 @@ class Chain(Transform):
             y = t.backward(y, *params)
         return total if total is not None else m.mul(y, 0.0)
 
+
+ChainedTransform = Chain
 
 log = Log()
 logodds = LogOdds()
@@ -363,7 +386,7 @@ TRANSFORMS: dict[str, Factory] = {
     "circular": lambda d: circular,
 }
 
-_EXTRA_MODULES = ("ppgraph.logprob.transforms_lkj",)
+_EXTRA_MODULES = ("ppgraph.logprob.transforms_lkj", "ppgraph.logprob.transforms_extra")
 
 
 def register_transform(name: str, factory: Factory) -> None:
