@@ -9,8 +9,9 @@ from types import ModuleType as _ModuleType
 from ppgraph.tensor import extra_ops, random
 from ppgraph.tensor.check import Check, check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
-from ppgraph.tensor.extra_ops import cumprod, cumsum
+from ppgraph.tensor.extra_ops import cumprod, cumsum, diff
 from ppgraph.tensor.gradient import grad, hessian
+from ppgraph.tensor.scan import scan
 from ppgraph.tensor.linalg import (
     cholesky,
     det,

@@ -16,7 +16,7 @@ from ppgraph.graph.basic import Apply, Op
 from ppgraph.tensor.reduction import normalize_axis
 from ppgraph.tensor.type import TensorType, TensorVariable, as_tensor_variable
 
-__all__ = ["CumOp", "cumprod", "cumsum"]
+__all__ = ["CumOp", "cumprod", "cumsum", "diff"]
 
 
 def _accumulate_dtype(dtype: str) -> str:
@@ -85,3 +85,32 @@ def cumprod(x: Any, axis: int | None = None) -> TensorVariable:
         array([1., 2., 6.])
     """
     return _cum(x, axis, "mul")
+
+
+def _along(ndim: int, axis: int, item: slice) -> tuple[slice, ...]:
+    return (slice(None),) * axis + (item,) + (slice(None),) * (ndim - axis - 1)
+
+
+def diff(x: Any, n: int = 1, axis: int = -1) -> TensorVariable:
+    """The ``n``-th discrete difference along ``axis``: ``x[1:] - x[:-1]``, ``n``
+    times (NumPy's ``diff``; for booleans, ``x[1:] != x[:-1]``).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> pt.diff(pt.constant([1.0, 4.0, 9.0, 16.0])).eval()
+        array([3., 5., 7.])
+        >>> pt.diff(pt.constant([1.0, 4.0, 9.0, 16.0]), n=2).eval()
+        array([2., 2.])
+    """
+    from ppgraph.tensor.math import neq
+
+    x = as_tensor_variable(x)
+    if x.ndim == 0:
+        raise ValueError(f"diff needs at least one dimension, got the 0-d {x!r}")
+    if int(n) != n or n < 0:
+        raise ValueError(f"diff: n must be a non-negative int, got {n!r}")
+    (ax,) = normalize_axis(axis, x.ndim) or (0,)
+    for _ in range(int(n)):
+        hi, lo = x[_along(x.ndim, ax, slice(1, None))], x[_along(x.ndim, ax, slice(None, -1))]
+        x = neq(hi, lo) if x.dtype == "bool" else hi - lo
+    return x

@@ -52,3 +52,25 @@ def test_cumsum_bad_axis_names_it() -> None:
         pt.cumsum(pt.matrix("m"), axis=2)
     with pytest.raises(ValueError, match="0-d"):
         pt.cumprod(pt.scalar("s"), axis=0)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_diff_matches_numpy(dtype: str) -> None:
+    x = pt.tensor(dtype, shape=(None, 5), name="x")
+    xv = RNG.normal(size=(4, 5)).astype(dtype)
+    cases = [{}, {"n": 2}, {"axis": 0}, {"n": 3, "axis": 0}, {"n": 0}, {"n": 6}]
+    outs = [pt.diff(x, **kw) for kw in cases]
+    compare_jax_and_py([x], outs, [xv], [np.diff(xv, **kw) for kw in cases])
+    assert outs[0].type.shape == (None, 4) and outs[1].type.shape == (None, 3)
+    b = np.array([True, True, False, True])
+    np.testing.assert_array_equal(pt.diff(pt.constant(b)).eval(), np.diff(b))
+
+
+def test_diff_gradient_and_bad_input() -> None:
+    x = pt.matrix("x")
+    xv = RNG.normal(size=(3, 4))
+    compare_grad([x], pt.diff(x, n=2, axis=1), [xv], lambda v: np.diff(v, n=2, axis=1))
+    with pytest.raises(ValueError, match="n must be a non-negative int, got -1"):
+        pt.diff(x, n=-1)
+    with pytest.raises(ValueError, match="0-d"):
+        pt.diff(pt.scalar("s"))
