@@ -52,6 +52,7 @@ from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, pre
     sample_posterior_predictive,
     sample_prior_predictive,
 )
+from ppgraph import gp  # issue 13: Gaussian processes (pg.gp.cov, pg.gp.Marginal, ...)
 
 __version__ = "0.1.0"
 
@@ -89,6 +90,7 @@ __all__ = [
     "rewrite_graph",
     "set_data",
     "tensor",
+    "gp",  # issue 13
     "toposort",
     "verify",
     # issue 5: JAX out

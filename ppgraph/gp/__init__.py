@@ -1,0 +1,10 @@
+"""Gaussian processes, PyMC's ``pm.gp``: covariance and mean functions, exact GPs
+(``Latent``, ``Marginal``) and the Hilbert-space approximations (``HSGP``,
+``HSGPPeriodic``), all built on ``ppgraph.tensor``.
+"""
+
+from ppgraph.gp import cov, mean, util
+from ppgraph.gp.gp import Latent, Marginal
+from ppgraph.gp.hsgp import HSGP, HSGPPeriodic
+
+__all__ = ["HSGP", "HSGPPeriodic", "Latent", "Marginal", "cov", "mean", "util"]
