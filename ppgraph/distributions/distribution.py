@@ -131,6 +131,16 @@ class Distribution:
                 kwargs["shape"] = shape
         rv = cls.dist(*args, **kwargs)
         model_kwargs.setdefault("default_transform", cls.default_transform)
+        if model_kwargs.get("observed") is None:
+            # PyMC 5's rule: transform= goes on top of the default (see transform_spec)
+            from ppgraph.model.register import UNSET
+            from ppgraph.model.transform_spec import resolve_transform
+
+            spec = model_kwargs.pop("transform", UNSET)
+            default = model_kwargs.pop("default_transform")
+            model_kwargs["transform"] = resolve_transform(
+                model.prefix + name, rv, cls, spec, default, UNSET
+            )
         return model.register_rv(rv, name, distribution=cls, **model_kwargs)
 
 

@@ -1,7 +1,10 @@
 """``model.initial_point()``: a starting point inside every variable's support,
 in the transformed (value) space.
 
-Each free variable starts at, in order of preference: its ``initval=``; its
+Each free variable starts at, in order of preference: its ``initval=`` (a
+value in its own space; ``"prior"`` for a draw from its prior given the other
+starting values; ``"support_point"`` or PyMC's older ``"moment"`` for the
+default below); its
 family's ``support_point(*params)`` (a static method a distribution class may
 define: a mean, mode or median that is always inside the support); its median
 ``icdf(0.5)``; ``backward(0)`` of its transform; zero. Parameters that depend
@@ -21,7 +24,7 @@ from ppgraph.graph.traversal import clone_replace
 from ppgraph.logprob.basic import icdf
 from ppgraph.model.compiled import CompileMethods
 from ppgraph.tensor.elemwise import cast
-from ppgraph.tensor.math import floor
+from ppgraph.tensor.math import floor, isfinite, where
 from ppgraph.tensor.shape import broadcast_to, zeros
 from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
@@ -34,6 +37,15 @@ class InitialPointMethods(CompileMethods):
         assert rv.owner is not None
         params = rv.owner.inputs[2:]
         init = self.rvs_to_initial_values.get(rv)
+        if isinstance(init, str):
+            if init == "prior":  # a prior draw, with the variable's stored key
+                return rv
+            if init not in ("support_point", "moment"):
+                raise ValueError(
+                    f"{rv.name}: initval is a value, 'support_point', 'moment' or 'prior'; "
+                    f"got {init!r}"
+                )
+            init = None
         if init is not None:
             if isinstance(init, Variable):
                 return _fit(as_tensor_variable(init), rv)
@@ -73,7 +85,13 @@ class InitialPointMethods(CompileMethods):
                 assert rv.owner is not None
                 start = self._start(rv)
                 tr = self.rvs_to_transforms.get(rv)
-                value = start if tr is None else tr.forward(start, *rv.owner.inputs[2:])
+                params = rv.owner.inputs[2:]
+                value = start if tr is None else tr.forward(start, *params)
+                if tr is not None and rv not in self.rvs_to_initial_values:
+                    # a default start the transform cannot take (equal entries under
+                    # ``ordered``): any finite value is inside the support
+                    value = where(isfinite(value), value, 0.0)
+                    start = tr.backward(value, *params)
                 new_start, new_value = clone_replace([start, value], repl)
                 repl[rv] = new_start
                 outs.append(new_value)
@@ -98,6 +116,14 @@ class InitialPointMethods(CompileMethods):
         """
         values = self._initial_point_fn()() if self.free_RVs else []
         point = {str(v.name): np.asarray(x) for v, x in zip(self.value_vars, values, strict=True)}
+        for rv in self.free_RVs:
+            x = point[str(self.rvs_to_values[rv].name)]
+            given = rv in self.rvs_to_initial_values
+            if given and x.dtype.kind == "f" and not np.isfinite(x).all():
+                raise ValueError(
+                    f"{rv.name}: initval={self.rvs_to_initial_values[rv]!r} is outside its "
+                    f"support: its value variable {self.rvs_to_values[rv].name} starts at {x}"
+                )
         if jitter:
             rng = np.random.default_rng(random_seed)
             for name, x in point.items():
