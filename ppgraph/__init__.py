@@ -35,6 +35,7 @@ from ppgraph.model import (
 from ppgraph.model.graph import ModelGraph, model_to_graphviz
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
+from ppgraph.tensor.scan import scan  # issue 12: pytensor.scan's place
 from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, predictive, MAP)
     LogDensity,
     SamplingError,
@@ -88,6 +89,7 @@ __all__ = [
     "model_to_graphviz",
     "modelcontext",
     "rewrite_graph",
+    "scan",  # issue 12
     "set_data",
     "tensor",
     "gp",  # issue 13

@@ -78,16 +78,38 @@ def dprint(
     # Labels are keyed by the Apply node for outputs, by the variable for roots.
     labels: dict[Any, str] = {}
     lines: list[str] = []
+    _tree(outputs, labels, lines, topo, print_type, {}, "")
+    _inner_graphs(labels, lines, print_type)
+    text = "\n".join(lines)
+    if file == "str":
+        return text
+    stream = sys.stdout if file is None else file
+    assert not isinstance(stream, str)
+    print(text, file=stream)
+    return None
+
+
+def _tree(
+    outputs: Sequence[Variable],
+    labels: dict[Any, str],
+    lines: list[str],
+    topo: dict[Any, int] | None,
+    print_type: bool,
+    heads: dict[Variable, str],
+    margin: str,
+) -> None:
+    """Append the trees of ``outputs`` to ``lines``; ``heads`` names variables
+    (an inner graph's inputs), ``margin`` starts each line."""
     # Stack of (variable, prefix for its line, prefix for its children).
     for out in outputs:
-        stack: list[tuple[Variable, str, str]] = [(out, "", "")]
+        stack: list[tuple[Variable, str, str]] = [(out, margin, margin)]
         while stack:
             var, prefix, child_prefix = stack.pop()
             key = var if var.owner is None else var.owner
             seen = key in labels
             if not seen:
                 labels[key] = _label(len(labels))
-            line = f"{prefix}{_head(var)} [id {labels[key]}]"
+            line = f"{prefix}{heads.get(var) or _head(var)} [id {labels[key]}]"
             if var.owner is not None and var.name is not None:
                 line += f" '{var.name}'"
             if print_type:
@@ -103,10 +125,27 @@ def dprint(
                 stack.append(
                     (inputs[i], child_prefix + " |", child_prefix + ("  " if last else " |"))
                 )
-    text = "\n".join(lines)
-    if file == "str":
-        return text
-    stream = sys.stdout if file is None else file
-    assert not isinstance(stream, str)
-    print(text, file=stream)
-    return None
+
+
+def _inner_graphs(labels: dict[Any, str], lines: list[str], print_type: bool) -> None:
+    """The graphs held by the loops printed so far (and by loops inside them),
+    after an ``Inner graphs:`` line, as PyTensor prints them: each inner input
+    shown as ``*i-<type>``, each inner output under ``>``."""
+    from ppgraph.graph.basic import Apply
+    from ppgraph.tensor.scan import Scan
+
+    done: set[Apply] = set()
+    while True:
+        todo = [k for k in labels if isinstance(k, Apply) and isinstance(k.op, Scan)]
+        todo = [k for k in todo if k not in done]
+        if not todo:
+            return
+        if not done:
+            lines.extend(["", "Inner graphs:"])
+        for node in todo:
+            done.add(node)
+            op = node.op
+            assert isinstance(op, Scan)
+            lines.extend(["", f"{node.op} [id {labels[node]}]"])
+            heads = {v: f"*{i}-<{v.type}>" for i, v in enumerate(op.inner_inputs)}
+            _tree(op.inner_outputs, labels, lines, None, print_type, heads, " >")

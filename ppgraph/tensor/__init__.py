@@ -11,6 +11,7 @@ from ppgraph.tensor.check import Check, check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
 from ppgraph.tensor.extra_ops import cumprod, cumsum, diff
 from ppgraph.tensor.gradient import grad, hessian
+from ppgraph.tensor.scan import scan
 from ppgraph.tensor.linalg import (
     cholesky,
     det,

@@ -12,6 +12,7 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     random_discrete,
     random_multivariate,
     reduction,
+    scan,
     shape,
     special,
 )

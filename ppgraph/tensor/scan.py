@@ -1,0 +1,408 @@
+"""``scan``: a loop as one node that holds the graph of its step.
+
+``pt.scan(fn, sequences, outputs_info, non_sequences, n_steps)`` has PyTensor's
+call shape. ``fn`` is called ONCE, on stand-in variables (one step's slice of
+each sequence, the previous values of each fed-back output, the
+non-sequences), and the graph it returns is held by a ``Scan`` node, as
+``Grad`` holds its cost. The JAX backend lowers that graph once, inside one
+``jax.lax.scan``, so the size of the program (and the compile time) does not
+depend on the number of steps; gradients are JAX's.
+
+The inner function's free variables (an outer variable it reads without
+getting it as an argument, a random variable's key) become extra
+non-sequences of the node, so ``eval`` givens, ``clone_replace`` and ``pg.draw``
+see them as inputs. ``Check`` nodes of the step are lifted out of the loop: the
+node returns each step's condition, and the Checks guard its outputs.
+
+Example:
+    >>> import ppgraph.tensor as pt
+    >>> x = pt.vector("x")
+    >>> total, _ = pt.scan(lambda x_t, acc: acc + x_t, sequences=x, outputs_info=pt.constant(0.0))
+    >>> total.eval({x: [1.0, 2.0, 3.0]})
+    array([1., 3., 6.])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from ppgraph.graph.basic import Apply, Constant, Op, Variable
+from ppgraph.graph.traversal import ancestors, toposort
+from ppgraph.tensor.check import Check
+from ppgraph.tensor.type import TensorType, TensorVariable, as_tensor_variable
+
+__all__ = ["Scan", "ScanOutputError", "scan"]
+
+
+class ScanOutputError(TypeError):
+    """The step function returned an output that does not match its ``outputs_info``."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan(Op):
+    """A loop over ``n_steps`` steps of the held step graph.
+
+    Outer inputs: ``n_steps`` (when ``has_n_steps``; else the shortest sequence
+    sets it), the sequences (one per tap, already shifted), the initial
+    buffers of the fed-back outputs (``K`` past values for taps down to
+    ``-K``), then the non-sequences. ``inner_inputs`` are their stand-ins in
+    the same order, with one stand-in per tap of a fed-back output.
+    ``taps[i]`` are output ``i``'s taps (``()`` when it is not fed back).
+    Each output is the outputs of all steps, stacked along axis 0.
+    """
+
+    inner_inputs: tuple[Variable, ...]
+    inner_outputs: tuple[Variable, ...]
+    n_seqs: int
+    taps: tuple[tuple[int, ...], ...]
+    has_n_steps: bool = True
+    name: str = "scan_fn"
+
+    default_output: ClassVar[int | None] = None
+
+    @property
+    def n_taps(self) -> int:
+        return sum(len(t) for t in self.taps)
+
+    @property
+    def recurrent(self) -> list[int]:
+        """Indices of the outputs fed back to the next step."""
+        return [i for i, t in enumerate(self.taps) if t]
+
+    @property
+    def n_nonseqs(self) -> int:
+        return len(self.inner_inputs) - self.n_seqs - self.n_taps
+
+    def make_node(self, *args: Any) -> Apply:
+        vs = [a if isinstance(a, Variable) else as_tensor_variable(a) for a in args]
+        n_outer = int(self.has_n_steps) + self.n_seqs + len(self.recurrent) + self.n_nonseqs
+        if len(vs) != n_outer:
+            raise TypeError(f"{self}: expected {n_outer} inputs, got {len(vs)}")
+        n_steps, outer = (vs[0], vs[1:]) if self.has_n_steps else (None, vs)
+        inner = iter(self.inner_inputs)
+        for seq in outer[: self.n_seqs]:
+            _check_stacked(self, seq, next(inner), "sequence")
+        for i, init in zip(self.recurrent, outer[self.n_seqs :], strict=False):
+            stand = [next(inner) for _ in self.taps[i]]
+            _check_stacked(self, init, stand[0], f"outputs_info[{i}]")
+        for ns, stand_in in zip(outer[self.n_seqs + len(self.recurrent) :], inner, strict=True):
+            if not (stand_in.type.is_super(ns.type) or ns.type.is_super(stand_in.type)):
+                raise TypeError(
+                    f"{self}: non-sequence for {stand_in!r} must have type {stand_in.type}, "
+                    f"got {ns.type}"
+                )
+        length = _static_length(n_steps, outer[: self.n_seqs])
+        types = [_stacked_type(o, length) for o in self.inner_outputs]
+        return Apply(self, vs, types)
+
+    def props_str(self) -> str:
+        return self.name
+
+
+def _check_stacked(op: Scan, outer: Variable, inner: Variable, what: str) -> None:
+    """``outer`` must stack values of ``inner``'s type along a first axis."""
+    ot, it = outer.type, inner.type
+    ok = (
+        isinstance(ot, TensorType)
+        and isinstance(it, TensorType)
+        and ot.dtype == it.dtype
+        and len(ot.shape) == len(it.shape) + 1
+    )
+    if not ok:
+        raise TypeError(f"{op}: the {what} {outer!r} of type {ot} does not stack values of {it}")
+
+
+def _static_length(n_steps: Variable | None, seqs: Sequence[Variable]) -> int | None:
+    if isinstance(n_steps, Constant):
+        return int(n_steps.data)
+    lengths = [s.type.shape[0] for s in seqs if isinstance(s.type, TensorType)]
+    if n_steps is None and lengths and None not in lengths:
+        return min(n for n in lengths if n is not None)
+    return None
+
+
+def _stacked_type(inner: Variable, length: int | None) -> TensorType:
+    t = inner.type
+    assert isinstance(t, TensorType)
+    return TensorType(t.dtype, (length, *t.shape))
+
+
+# -- building a scan -------------------------------------------------------------
+
+
+def _as_list(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    return list(x) if isinstance(x, list | tuple) else [x]
+
+
+def _sequence_taps(seq: Any, i: int) -> tuple[TensorVariable, list[int]]:
+    if isinstance(seq, dict):
+        if "input" not in seq:
+            raise ValueError(f"scan: sequences[{i}] is a dict without 'input'")
+        taps = [0] if seq.get("taps") is None else [int(k) for k in _as_list(seq["taps"])]
+        return as_tensor_variable(seq["input"]), taps
+    return as_tensor_variable(seq), [0]
+
+
+def _output_taps(info: Any, i: int) -> tuple[TensorVariable | None, list[int]]:
+    if info is None:
+        return None, []
+    if isinstance(info, dict):
+        init = info.get("initial")
+        if init is None:
+            return None, []
+        taps = [-1] if info.get("taps") is None else [int(k) for k in _as_list(info["taps"])]
+        if not taps or any(k >= 0 for k in taps):
+            raise ValueError(f"scan: outputs_info[{i}] taps must be negative, got {taps}")
+        return as_tensor_variable(init), taps
+    return as_tensor_variable(info), [-1]
+
+
+def _shifted(x: TensorVariable, taps: list[int]) -> list[TensorVariable]:
+    """One sequence per tap: step ``t`` reads ``x[t + k - lo]`` for tap ``k``."""
+    lo, hi = min(min(taps), 0), max(max(taps), 0)
+    if lo == hi:
+        return [x]
+    return [x[k - lo : (x.shape[0] - (hi - k)) if hi != k else None] for k in taps]
+
+
+def _closure_variables(fn: Callable[..., Any]) -> set[Variable]:
+    """The graph variables ``fn`` reads from its closure or module globals."""
+    try:
+        cv = inspect.getclosurevars(fn)
+    except TypeError:  # a builtin or a callable object: nothing to inspect
+        return set()
+    found: set[Variable] = set()
+    for value in (*cv.nonlocals.values(), *cv.globals.values()):
+        items = value.values() if isinstance(value, dict) else _as_list(value)
+        found.update(v for v in items if isinstance(v, Variable))
+    return found
+
+
+def _free_variables(
+    outputs: Sequence[Variable], stand_ins: Sequence[Variable], closure: set[Variable]
+) -> list[Variable]:
+    """Outer variables the step reads: closure variables, and every other
+    non-constant root (inputs, data, random keys)."""
+    blockers = set(stand_ins) | closure
+    free = [
+        v
+        for v in ancestors(outputs, blockers)
+        if v not in stand_ins
+        and (v in closure or (v.owner is None and not isinstance(v, Constant)))
+    ]
+    return list(dict.fromkeys(free))
+
+
+def lift_checks(
+    outputs: Sequence[Variable],
+) -> tuple[list[Variable], list[tuple[Check, list[Variable]]]]:
+    """``outputs`` rebuilt without their Check nodes, and those Checks with their
+    conditions (each reduced to one boolean), to evaluate outside a loop.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> s = pt.scalar("s")
+        >>> [out], checks = lift_checks([pt.check(2.0 * s, s > 0, msg="s > 0")])
+        >>> str(out.owner.op), [str(op) for op, _ in checks]
+        ('Elemwise{mul}', ['Check{s > 0}'])
+    """
+    from ppgraph.tensor.reduction import all as all_
+
+    memo: dict[Variable, Variable] = {}
+    checks: list[tuple[Check, list[Variable]]] = []
+    for node in toposort(outputs):
+        ins = [memo.get(v, v) for v in node.inputs]
+        if isinstance(node.op, Check):
+            conds = [c if c.ndim == 0 else all_(c) for c in ins[1:]]  # type: ignore[attr-defined]
+            checks.append((node.op, conds))
+            memo[node.outputs[0]] = ins[0]
+            continue
+        if all(a is b for a, b in zip(ins, node.inputs, strict=True)):
+            continue
+        new = node.op.make_node(*ins)
+        for old, out in zip(node.outputs, new.outputs, strict=True):
+            out.name = old.name
+            memo[old] = out
+    return [memo.get(o, o) for o in outputs], checks
+
+
+def _step_type(init: TensorVariable, taps: list[int]) -> TensorType:
+    """The type of one value of a fed-back output, from its initial value."""
+    t = init.type
+    assert isinstance(t, TensorType)
+    return t if taps == [-1] else TensorType(t.dtype, t.shape[1:])
+
+
+def _check_output(i: int, out: Variable, want: TensorType) -> None:
+    ot = out.type
+    ok = isinstance(ot, TensorType) and ot.dtype == want.dtype
+    if isinstance(ot, TensorType) and ok:
+        ok = len(ot.shape) == len(want.shape) and all(
+            a is None or b is None or a == b for a, b in zip(ot.shape, want.shape, strict=True)
+        )
+    if not ok:
+        raise ScanOutputError(
+            f"scan: output {i} of the step function has type {ot}, but outputs_info[{i}] "
+            f"has values of type {want}; an output fed back to the next step must have "
+            "its initial value's dtype and shape (cast the initial value or the output)"
+        )
+
+
+def _step_outputs(result: Any) -> list[TensorVariable]:
+    """The step's outputs; an updates dict beside them (PyMC's
+    ``collect_default_updates``) is accepted and ignored: keys are split per step."""
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict):
+        result = result[0]
+    elif isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], dict):
+        result = result[1]
+    if isinstance(result, dict):
+        raise TypeError("scan: the step function returned only updates; return its outputs")
+    return [as_tensor_variable(o) for o in _as_list(result)]
+
+
+def scan(
+    fn: Callable[..., Any],
+    sequences: Any = None,
+    outputs_info: Any = None,
+    non_sequences: Any = None,
+    n_steps: Any = None,
+    go_backwards: bool = False,
+    name: str | None = None,
+    return_list: bool = False,
+    return_updates: bool = True,
+) -> Any:
+    """Loop ``fn`` over ``n_steps`` steps, as PyTensor's ``scan``; one ``jax.lax.scan``.
+
+    At step ``t``, ``fn`` receives, in order: each sequence's value at ``t``
+    (one argument per tap of a ``dict(input=x, taps=[-1, 0])``), the previous
+    values of each fed-back output (one per tap of
+    ``dict(initial=x0, taps=[-2, -1])``; a plain initial value means tap
+    ``-1``; a ``None`` entry marks an output that is not fed back), then the
+    ``non_sequences``. It returns the step's outputs, in the order of
+    ``outputs_info`` (an updates dict beside them is ignored). Each output is
+    returned stacked over the steps along axis 0, without the initial values.
+
+    ``n_steps`` may be an int or a symbolic int known when the function is
+    compiled (a constant, or computed from shapes); without it the shortest
+    sequence sets it. Variables ``fn`` reads from outside (closures) and the
+    keys of random variables it draws are extra inputs of the loop; draws
+    inside the loop get a new key at every step.
+
+    Returns ``(outputs, updates)`` as PyTensor does (``updates`` is always an
+    empty dict in ppgraph), or only the outputs with ``return_updates=False``;
+    one output is returned alone unless ``return_list``.
+
+    Example:
+        >>> import numpy as np
+        >>> import ppgraph.tensor as pt
+        >>> x = pt.vector("x")
+        >>> # an AR(2) filter: y_t = x_t + 0.5 y_{t-1} - 0.25 y_{t-2}
+        >>> y = pt.scan(
+        ...     lambda x_t, y_tm2, y_tm1: x_t + 0.5 * y_tm1 - 0.25 * y_tm2,
+        ...     sequences=x,
+        ...     outputs_info=dict(initial=pt.constant(np.zeros(2)), taps=[-2, -1]),
+        ...     return_updates=False,
+        ... )
+        >>> y.eval({x: [1.0, 0.0, 0.0]})
+        array([1. , 0.5, 0. ])
+    """
+    seqs: list[TensorVariable] = []
+    for i, s in enumerate(_as_list(sequences)):
+        x, taps = _sequence_taps(s, i)
+        if x.ndim < 1:
+            raise ValueError(f"scan: sequences[{i}] {x!r} is a scalar; a sequence needs an axis")
+        shifted = _shifted(x, taps)
+        seqs.extend(v[::-1] if go_backwards else v for v in shifted)
+    infos = _as_list(outputs_info)
+    fed = [_output_taps(info, i) for i, info in enumerate(infos)]
+    explicit = [as_tensor_variable(v) for v in _as_list(non_sequences)]
+    if n_steps is None and not seqs:
+        raise ValueError("scan: give n_steps when there are no sequences")
+    steps = None if n_steps is None else as_tensor_variable(n_steps)
+    if steps is not None and (steps.ndim != 0 or not steps.dtype.startswith(("int", "uint"))):
+        raise TypeError(f"scan: n_steps must be an int scalar, got {steps!r} of type {steps.type}")
+
+    seq_ins = [TensorType(s.dtype, s.type.shape[1:]).make_variable() for s in seqs]
+    tap_ins = [
+        _step_type(init, taps).make_variable() for init, taps in fed if init is not None
+        for _ in taps
+    ]  # fmt: skip
+    tap_ins_by_output: list[list[Variable]] = []
+    it = iter(tap_ins)
+    for init, taps in fed:
+        tap_ins_by_output.append([next(it) for _ in taps] if init is not None else [])
+    ns_ins = [v.type.make_variable(name=v.name) for v in explicit]
+
+    outs = _step_outputs(fn(*seq_ins, *tap_ins, *ns_ins))
+    if infos and len(outs) != len(infos):
+        raise ValueError(
+            f"scan: the step function returned {len(outs)} outputs, but outputs_info has "
+            f"{len(infos)} entries (use None for an output that is not fed back)"
+        )
+    for i, (init, taps) in enumerate(fed):
+        if init is not None:
+            _check_output(i, outs[i], _step_type(init, taps))
+
+    # Free variables of the step become implicit non-sequences.
+    stand_ins = [*seq_ins, *tap_ins, *ns_ins]
+    free = _free_variables(outs, stand_ins, _closure_variables(fn))
+    replace = {}
+    for v in free:
+        j = next((k for k, e in enumerate(explicit) if e is v), None)
+        replace[v] = ns_ins[j] if j is not None else v.type.make_variable(name=v.name)
+    new_ins = [replace[v] for v in free if replace[v] not in ns_ins]
+    nonseqs = [*explicit, *(v for v in free if replace[v] in new_ins)]
+    if replace:
+        from ppgraph.graph.traversal import clone_replace
+
+        outs = clone_replace(outs, replace)  # type: ignore[assignment]
+    inner, checks = lift_checks(outs)
+    flags = [c for _, conds in checks for c in conds]
+
+    taps_all = [tuple(t) if init is not None else () for init, t in fed]
+    taps_all += [()] * (len(outs) - len(taps_all) + len(flags))
+    inits = [
+        init.dimshuffle("x", *range(init.ndim)) if taps == [-1] else init[: -min(taps)]
+        for init, taps in fed
+        if init is not None
+    ]
+    op = Scan(
+        tuple(stand_ins + new_ins),
+        tuple([*inner, *flags]),
+        len(seqs),
+        tuple(taps_all),
+        steps is not None,
+        name or _fn_name(fn),
+    )
+    results = op(*([steps] if steps is not None else []), *seqs, *inits, *nonseqs)
+    values = results[: len(outs)]
+    if checks:
+        values = _guard(values, results[len(outs) :], checks)
+    out: Any = values if return_list or len(values) != 1 else values[0]
+    return (out, {}) if return_updates else out
+
+
+def _fn_name(fn: Callable[..., Any]) -> str:
+    name = getattr(fn, "__name__", "<lambda>")
+    return "scan_fn" if name == "<lambda>" else name
+
+
+def _guard(
+    values: list[Variable], flags: list[Variable], checks: list[tuple[Check, list[Variable]]]
+) -> list[Variable]:
+    """The loop's outputs under its lifted Checks, each condition held at every step."""
+    from ppgraph.tensor.reduction import all as all_
+
+    flag_seqs = iter(flags)
+    guards = [(op, [all_(next(flag_seqs)) for _ in conds]) for op, conds in checks]
+    out = []
+    for v in values:
+        for op, conds in guards:
+            v = op(v, *conds)
+        out.append(v)
+    return out
