@@ -36,6 +36,7 @@ from ppgraph.model.graph import ModelGraph, model_to_graphviz
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
 from ppgraph.tensor.scan import scan  # issue 12: pytensor.scan's place
+from ppgraph import pytensorf  # issue 12: pymc.pytensorf.collect_default_updates
 from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, predictive, MAP)
     LogDensity,
     SamplingError,

@@ -45,6 +45,14 @@ def _icdf(op: RandomVariable, q: TensorVariable, *params: TensorVariable) -> Ten
     raise NotImplementedError(f"no icdf registered for {op.name}")
 
 
+@functools.singledispatch
+def _measurable_logprob(op: Any, var: TensorVariable, value: Any) -> TensorVariable | None:
+    """The log-density of ``var``, an output of ``op`` that draws without being a
+    random variable (a loop whose step draws: ``ppgraph.logprob.scan``), or None
+    when ``op`` registers none."""
+    return None
+
+
 def _rv_parts(rv: Any, what: str) -> tuple[RandomVariable, list[TensorVariable]]:
     if not is_random_variable(rv):
         raise TypeError(f"{what} takes a random variable (e.g. pg.Normal.dist(0, 1)); got {rv!r}")
@@ -212,7 +220,9 @@ def logp(rv: Any, value: Any) -> TensorVariable:
     if not is_random_variable(rv) and isinstance(rv, TensorVariable) and rv.owner is not None:
         from ppgraph.logprob.derived import derived_logp
 
-        return derived_logp(rv, value)
+        root = split_checks(rv)[0].owner
+        measured = None if root is None else _measurable_logprob(root.op, rv, value)
+        return derived_logp(rv, value) if measured is None else measured
     op, params = _rv_parts(rv, "logp")
     value = _as_value(rv, value)
     out = _logprob(op, value, *params)

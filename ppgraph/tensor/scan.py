@@ -329,9 +329,11 @@ def scan(
 
     seq_ins = [TensorType(s.dtype, s.type.shape[1:]).make_variable() for s in seqs]
     tap_ins = [
-        _step_type(init, taps).make_variable() for init, taps in fed if init is not None
+        _step_type(init, taps).make_variable()
+        for init, taps in fed
+        if init is not None
         for _ in taps
-    ]  # fmt: skip
+    ]
     tap_ins_by_output: list[list[Variable]] = []
     it = iter(tap_ins)
     for init, taps in fed:

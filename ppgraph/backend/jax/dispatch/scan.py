@@ -65,9 +65,10 @@ def _scan(op: Scan, node: Apply) -> Callable[..., Any]:
         def body(bufs: list[Any], x: tuple[Any, list[Any]]) -> tuple[list[Any], list[Any]]:
             t, xs = x
             taps = [
-                buf[len(buf) + k] for i, buf in zip(recurrent, bufs, strict=True)
+                buf[len(buf) + k]
+                for i, buf in zip(recurrent, bufs, strict=True)
                 for k in op.taps[i]
-            ]  # fmt: skip
+            ]
             ns = [_fold(v, t) if key else v for v, key in zip(nonseqs, is_key, strict=True)]
             outs = [as_dtype(o, d) for o, d in zip(step(*xs, *taps, *ns), out_dtypes, strict=True)]
             new = []

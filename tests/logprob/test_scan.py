@@ -1,0 +1,196 @@
+"""Loops whose step draws: log-densities against SciPy loops over the sequence,
+draws against the recursion's moments, float32, jit/vmap, gradients, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import numpy as np
+import pytest
+from scipy import stats
+
+import ppgraph as pg
+import ppgraph.tensor as pt
+from ppgraph.pytensorf import collect_default_updates
+
+RNG = np.random.default_rng(1)
+
+
+def ar2(dtype: str = "float64", steps: int = 12) -> tuple[Any, list[Any]]:
+    """x_t ~ Normal(c + rho1 x_{t-1} + rho2 x_{t-2}, sigma), PyMC's way: the step
+    draws and returns its updates beside the output."""
+    rho, sigma, c = pt.vector("rho", dtype=dtype), pt.scalar("sigma", dtype=dtype), 0.3
+    init = pt.vector("init", dtype=dtype)
+
+    def step(x_tm2: Any, x_tm1: Any, rho: Any, sigma: Any) -> Any:
+        x_t = pg.Normal.dist(c + rho[0] * x_tm1 + rho[1] * x_tm2, sigma)
+        return x_t, collect_default_updates([x_t])
+
+    x = pt.scan(
+        step,
+        outputs_info=dict(initial=init, taps=[-2, -1]),
+        non_sequences=[rho, sigma],
+        n_steps=steps,
+        return_updates=False,
+    )
+    return x, [rho, sigma, init]
+
+
+def ar2_logp_loop(v: np.ndarray, rho: np.ndarray, sigma: float, init: np.ndarray) -> np.ndarray:
+    full = np.r_[init, v]
+    return np.array(
+        [
+            stats.norm(0.3 + rho[0] * full[t + 1] + rho[1] * full[t], sigma).logpdf(full[t + 2])
+            for t in range(len(v))
+        ]
+    )
+
+
+def test_ar2_logp_against_scipy_loop() -> None:
+    x, (rho, sigma, init) = ar2()
+    v = pt.vector("v")
+    lp = pg.logp(x, v)
+    vals = RNG.normal(size=12), np.array([0.5, -0.3]), 0.7, np.array([0.2, -0.1])
+    f = pg.function([v, rho, sigma, init], lp)
+    want = ar2_logp_loop(*vals)
+    np.testing.assert_allclose(f(*vals), want, rtol=1e-10)
+    with jax.enable_x64(True):
+        np.testing.assert_allclose(jax.jit(f.jax_fn)(*vals), want, rtol=1e-10)
+        batch = np.stack([vals[0], -vals[0]])
+        got = jax.vmap(f.jax_fn, in_axes=(0, None, None, None))(batch, *vals[1:])
+    np.testing.assert_allclose(got[1], ar2_logp_loop(-vals[0], *vals[1:]), rtol=1e-10)
+
+
+def test_logp_is_vectorized_not_a_loop() -> None:
+    x, (rho, sigma, init) = ar2()
+    v = pt.vector("v")
+    f = pg.function([v, rho, sigma, init], pt.sum(pg.logp(x, v)))
+    with jax.enable_x64(True):
+        jaxpr = jax.make_jaxpr(f.jax_fn)(np.zeros(12), np.zeros(2), 1.0, np.zeros(2))
+    assert not [e for e in jaxpr.jaxpr.eqns if e.primitive.name in ("scan", "while")]
+
+
+def test_logp_gradient_against_finite_differences() -> None:
+    x, (rho, sigma, init) = ar2()
+    v = pt.vector("v")
+    total = pt.sum(pg.logp(x, v))
+    g = pt.grad(total, [rho, sigma])
+    vals = RNG.normal(size=12), np.array([0.5, -0.3]), 0.7, np.array([0.2, -0.1])
+    got = [gi.eval({v: vals[0], rho: vals[1], sigma: vals[2], init: vals[3]}) for gi in g]
+    h = 1e-6
+    fd_rho = [
+        (
+            ar2_logp_loop(vals[0], vals[1] + h * d, *vals[2:]).sum()
+            - ar2_logp_loop(vals[0], vals[1] - h * d, *vals[2:]).sum()
+        )
+        / (2 * h)
+        for d in np.eye(2)
+    ]
+    fd_sigma = (
+        ar2_logp_loop(vals[0], vals[1], vals[2] + h, vals[3]).sum()
+        - ar2_logp_loop(vals[0], vals[1], vals[2] - h, vals[3]).sum()
+    ) / (2 * h)
+    np.testing.assert_allclose(got[0], fd_rho, rtol=1e-6)
+    np.testing.assert_allclose(got[1], fd_sigma, rtol=1e-6)
+
+
+def test_ar2_draws_follow_the_recursion() -> None:
+    # Moments of x_t by the recursion, propagated exactly: mean m_t and the
+    # covariance of (x_{t-1}, x_t).
+    x, (rho, sigma, init) = ar2(steps=8)
+    rv, sv, iv = np.array([0.5, -0.3]), 0.7, np.array([0.2, -0.1])
+    given = pg.clone_replace(
+        [x], {rho: pt.constant(rv), sigma: pt.constant(sv), init: pt.constant(iv)}
+    )[0]
+    draws = pg.draw(given, draws=20_000, random_seed=3)
+    assert draws.shape == (20_000, 8)
+    m, cov = list(iv), np.zeros((2, 2))  # cov of (x_{t-2}, x_{t-1})
+    means, variances = [], []
+    a = np.array([rv[1], rv[0]])
+    for _ in range(8):
+        mean = 0.3 + a @ m[-2:]
+        var = a @ cov @ a + sv**2
+        c_prev = cov[1] @ a  # cov(x_{t-1}, x_t)
+        cov = np.array([[cov[1, 1], c_prev], [c_prev, var]])
+        m.append(mean)
+        means.append(mean)
+        variances.append(var)
+    se = np.sqrt(np.array(variances) / 20_000)
+    np.testing.assert_array_less(np.abs(draws.mean(0) - means), 5 * se)
+    np.testing.assert_allclose(draws.var(0), variances, rtol=0.05)
+    # each step draws anew: no two steps of one draw are equal
+    assert np.all(np.diff(draws, axis=1) != 0)
+
+
+def test_float32_logp_and_draws() -> None:
+    with pg.config.change_flags(floatX="float32"):
+        x, (rho, sigma, init) = ar2("float32")
+        v = pt.vector("v", dtype="float32")
+        lp = pg.logp(x, v)
+        assert lp.dtype == "float32"
+        vals = [
+            np.asarray(a, dtype="float32")
+            for a in (RNG.normal(size=12), [0.5, -0.3], 0.7, [0.2, -0.1])
+        ]
+        got = pg.function([v, rho, sigma, init], lp)(*vals)
+        given = pg.clone_replace(
+            [x],
+            {rho: pt.constant(vals[1]), sigma: pt.constant(vals[2]), init: pt.constant(vals[3])},
+        )[0]
+        draws = pg.draw(given, draws=5, random_seed=0)
+    assert got.dtype == np.float32 and draws.dtype == np.float32
+    want = ar2_logp_loop(*[np.asarray(a, dtype="float64") for a in vals])
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_step_without_feedback_reads_sequences() -> None:
+    # y_t ~ Normal(beta * x_t, sigma): a regression written as a loop
+    xs, beta = pt.vector("xs"), pt.scalar("beta")
+    y = pt.scan(
+        lambda x_t, b: pg.Normal.dist(b * x_t, 2.0),
+        sequences=xs,
+        non_sequences=beta,
+        return_updates=False,
+    )
+    xv, yv = RNG.normal(size=6), RNG.normal(size=6)
+    got = pg.logp(y, yv).eval({xs: xv, beta: 1.5})
+    np.testing.assert_allclose(got, stats.norm(1.5 * xv, 2.0).logpdf(yv), rtol=1e-10)
+
+
+def test_invalid_parameter_fails_as_the_step_would() -> None:
+    x, (rho, sigma, init) = ar2()
+    lp = pg.logp(x, np.zeros(12))
+    with pytest.raises(pg.ParameterValueError, match="sigma > 0"):
+        lp.eval({rho: [0.1, 0.1], sigma: -1.0, init: [0.0, 0.0]})
+    f = pg.function([rho, sigma, init], pt.sum(lp), check_mode="-inf")
+    assert f([0.1, 0.1], -1.0, [0.0, 0.0]) == -np.inf
+    assert np.isfinite(f([0.1, 0.1], 1.0, [0.0, 0.0]))
+
+
+def test_errors() -> None:
+    x, _ = ar2()
+    with pytest.raises(ValueError, match="the value has 5 steps, the loop 12"):
+        pg.logp(x, np.zeros(5))
+    # the step output is not random
+    det = pt.scan(lambda a: a + 1.0, outputs_info=pt.constant(0.0), n_steps=3, return_updates=False)
+    with pytest.raises(NotImplementedError, match="not random"):
+        pg.logp(det, np.zeros(3))
+
+    # the density of output 0 reads output 1, which has no value
+    def two(a_tm1: Any, b_tm1: Any) -> Any:
+        return pg.Normal.dist(b_tm1, 1.0), b_tm1 + 1.0
+
+    a, _ = pt.scan(
+        two, outputs_info=[pt.constant(0.0), pt.constant(0.0)], n_steps=3, return_updates=False
+    )
+    with pytest.raises(NotImplementedError, match="another fed-back output"):
+        pg.logp(a, np.zeros(3))
+
+    # a draw inside the step that has no value
+    def hidden(x_tm1: Any) -> Any:
+        return pg.Normal.dist(pg.Normal.dist(x_tm1, 1.0), 1.0)
+
+    h = pt.scan(hidden, outputs_info=pt.constant(0.0), n_steps=3, return_updates=False)
+    with pytest.raises(NotImplementedError, match="a draw with no value"):
+        pg.logp(h, np.zeros(3))
