@@ -25,7 +25,7 @@ from ppgraph.distributions.timeseries_base import (
     warn_default_init,
 )
 from ppgraph.logprob.basic import _logprob, split_checks, wrap_checks
-from ppgraph.logprob.utils import check_parameters
+from ppgraph.logprob.utils import bound, check_parameters
 from ppgraph.random.basic import NormalRV
 from ppgraph.random.op import RandomKeySharedVariable, make_rv
 from ppgraph.random.timeseries import GARCH11RV, AutoRegressiveRV, EulerMaruyamaRV
@@ -217,14 +217,18 @@ class GARCH11(TimeSeries):
 def euler_maruyama_logp(op: EulerMaruyamaRV, value: Any, *params: Any) -> Any:
     r""":math:`\log p_0(x_0) + \sum_t \log\mathcal{N}(x_t \mid x_{t-1} + f\,dt, g\sqrt{dt})`
     with ``(f, g) = sde_fn(x[:-1], *sde_pars)``: the drift and diffusion of
-    every step at once (the parameters get a unit time axis)."""
+    every step at once (the parameters get a unit time axis). The scale depends
+    on the series, so a step where it is not positive has density 0 (-inf),
+    rather than failing a parameter Check."""
     dt, init_ps, pars = op.split(params)
     assert op.sde_fn is not None
     prev = value[..., :-1]
-    f, g = op.sde_fn(prev, *(expand_dims(p, -1) for p in pars))
-    lp, checks = _normal_terms(value[..., 1:], prev + f * dt, m.sqrt(dt) * g)
-    lp_init, more = split_checks(_logprob(op.init_op, value[..., 0], *init_ps))
-    return wrap_checks(lp_init + sum_(lp, axis=-1), checks + more)
+    f, g = (as_tensor_variable(v) for v in op.sde_fn(prev, *(expand_dims(p, -1) for p in pars)))
+    var = dt * m.square(g)
+    lp = -0.5 * (m.square(value[..., 1:] - prev - f * dt) / var + m.log(var)) - 0.5 * LOG_2PI
+    lp = bound(lp, g > 0)
+    lp_init, checks = split_checks(_logprob(op.init_op, value[..., 0], *init_ps))
+    return check_parameters(wrap_checks(lp_init + sum_(lp, axis=-1), checks), dt > 0, msg="dt > 0")
 
 
 class EulerMaruyama(TimeSeries):
