@@ -16,6 +16,7 @@ from ppgraph.distributions import (
     mixture,
     multivariate,
     multivariate_lkj,
+    timeseries,
     transforms,  # noqa: F401  (PyMC's pm.distributions.transforms)
     truncated,
 )
@@ -32,6 +33,7 @@ from ppgraph.distributions.distribution import Continuous, Discrete, Distributio
 from ppgraph.distributions.mixture import *  # noqa: F403
 from ppgraph.distributions.multivariate import *  # noqa: F403
 from ppgraph.distributions.multivariate_lkj import *  # noqa: F403
+from ppgraph.distributions.timeseries import *  # noqa: F403
 from ppgraph.distributions.truncated import *  # noqa: F403
 
 __all__ = [
@@ -51,4 +53,5 @@ __all__ = [
     *censored.__all__,
     *mixture.__all__,
     *truncated.__all__,
+    *timeseries.__all__,
 ]
