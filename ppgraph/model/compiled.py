@@ -20,6 +20,7 @@ from ppgraph.errors import InputError
 from ppgraph.graph.basic import Variable
 from ppgraph.graph.traversal import clone_replace
 from ppgraph.model.joint import LogpMethods
+from ppgraph.model.shapes import shape_mismatch
 from ppgraph.tensor.type import TensorVariable
 
 __all__ = ["PointFunction"]
@@ -57,8 +58,10 @@ class PointFunction:
         check_mode: str | None = None,
         describe: Callable[[TensorVariable], str] = repr,
         lazy_checks: bool = False,
+        diagnose: Callable[[], Exception | None] | None = None,
     ) -> None:
         self.inputs = list(inputs)
+        self._diagnose = diagnose
         self.names = [str(v.name) for v in self.inputs]
         self._keys = set(self.names)
         self._describe = describe
@@ -82,6 +85,11 @@ class PointFunction:
             out = self.function(*args)
         except InputError as exc:
             raise self._bad_values(point) or exc from exc
+        except (TypeError, ValueError) as exc:  # from JAX: data of a new shape?
+            found = self._diagnose() if self._diagnose is not None else None
+            if found is None:
+                raise
+            raise found from exc
         if self._lazy and not _finite(out):
             if self._checked is None:
                 self._checked = function(self.inputs, self._outputs, check_mode="raise")
@@ -165,8 +173,9 @@ class CompileMethods(LogpMethods):
         self, outputs: Any, check_mode: str | None, lazy_checks: bool = False
     ) -> PointFunction:
         return PointFunction(
-            self.value_vars, outputs, check_mode, self._describe_value, lazy_checks
-        )
+            self.value_vars, outputs, check_mode, self._describe_value, lazy_checks,
+            diagnose=lambda: shape_mismatch(self),
+        )  # fmt: skip
 
     def compile_logp(
         self,

@@ -6,8 +6,11 @@ variable a value variable.
 kept everywhere (a variable can only depend on variables made before it), so
 ``free_RVs``, ``value_vars`` and ``dlogp``'s flat vector follow it, as in PyMC.
 
-A model made inside another with a ``name`` is a namespace of it: its
-variables are named ``"{name}::x"`` and live in the outer model.
+A model made inside another is part of it, as in PyMC: its variables live in
+the outer model (and count in its log-density). With a ``name`` it is a
+namespace: its variables are named ``"{name}::x"`` (a named outermost model
+prefixes its own variables too). A name used twice across nested models is
+an error.
 """
 
 from __future__ import annotations
@@ -87,13 +90,14 @@ class Model(RegisterMethods, DebugMethods):
         if not isinstance(name, str):
             raise TypeError(f"a model's name is a str, got {name!r}")
         stack = _stack()
-        self.parent: Model | None = stack[-1] if stack and name else None
+        # As in PyMC, a model made inside another is part of it (named: a namespace).
+        self.parent: Model | None = stack[-1] if stack else None
         self.name = name
+        outer = self.parent.prefix if self.parent is not None else ""
+        self.prefix = f"{outer}{name}::" if name else outer
         if self.parent is not None:
-            self.prefix = f"{self.parent.prefix}{name}::"
             self._share(self.parent)
         else:
-            self.prefix = ""
             self._init_registry()
         if coords:
             self.add_coords(coords)

@@ -10,6 +10,7 @@ import numpy as np
 from ppgraph.graph.basic import FIXED, SharedVariable, Variable
 from ppgraph.logprob.transforms import Transform, get_transform
 from ppgraph.model.base import ModelState, _as_dims
+from ppgraph.model.missing import DATA_TAG, check_data_value, impute, missing_mask
 from ppgraph.model.printing import mark
 from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.elemwise import cast
@@ -41,6 +42,9 @@ class RegisterMethods(ModelState):
                 f"{what}: the model already has a variable named {full!r} "
                 f"({self.named_vars[full]!r}); names must be unique"
             )
+        clash = next((r for v, r in self.values_to_rvs.items() if v.name == full), None)
+        if clash is not None:
+            raise ValueError(f"{what}: {full!r} is the name of {clash.name}'s value variable")
         return full
 
     def _set_dims(self, var: Variable, name: str, dims: Any) -> None:
@@ -107,6 +111,10 @@ class RegisterMethods(ModelState):
             raise ValueError(f"{full}: this random variable is already in the model as {rv.name!r}")
         if total_size is not None and not isinstance(total_size, int | np.integer):
             raise TypeError(f"{full}: total_size must be an int (the full data size)")
+        gap = None if observed is None else missing_mask(observed)
+        if gap is not None:  # NaN or masked entries: imputed (see missing.py)
+            return impute(self, rv, name, distribution, *gap, dims=dims, transform=transform,
+                          default_transform=default_transform, initval=initval)  # fmt: skip
         rv.name = full
         self._set_dims(rv, full, dims)
         if observed is None:
@@ -140,6 +148,11 @@ class RegisterMethods(ModelState):
             )
         params = rv.owner.inputs[2:] if rv.owner is not None else []
         shape = tr.forward(rv, *params).type.shape
+        if f"{name}_{tr.name}__" in self.named_vars:
+            raise ValueError(
+                f"{name}: its value variable would be named {name}_{tr.name}__, which is "
+                "already a variable of the model"
+            )
         return TensorType(rv.dtype, shape).make_variable(name=f"{name}_{tr.name}__")
 
     def _observed_value(self, rv: TensorVariable, name: str, observed: Any) -> TensorVariable:
@@ -182,6 +195,8 @@ class RegisterMethods(ModelState):
         var.name = full
         self._set_dims(var, full, dims)
         if kind == "data":
+            check_data_value(full, var.get_value())  # type: ignore[attr-defined]
+            var.tag[DATA_TAG] = True
             self.data_vars.append(var)
         else:
             mark(var, kind)

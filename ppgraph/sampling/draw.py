@@ -15,29 +15,64 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
+from ppgraph.backend.jax.dispatch.check import collecting_checks
 from ppgraph.compile import _compiled, _needs_x64
+from ppgraph.errors import ParameterValueError
 from ppgraph.graph.basic import SharedVariable, Variable
-from ppgraph.graph.traversal import graph_inputs
-from ppgraph.random.op import RandomKeyType
+from ppgraph.graph.traversal import ancestors, graph_inputs
+from ppgraph.random.op import RandomKeyType, is_random_variable
 from ppgraph.sampling.seeds import seed_data
 
 _Built = tuple[Callable[..., Any], list[SharedVariable]]
 # (outputs, draws) -> (jitted draw, shared inputs, whether it needs 64-bit JAX)
 _cache: collections.OrderedDict[tuple[Any, ...], tuple[Any, ...]] = collections.OrderedDict()
+# (outputs, draws) -> the messages of the Checks whose flags a draw returns (set when traced)
+_messages: dict[tuple[Any, ...], list[str]] = {}
 _lock = threading.Lock()
 
 
+def parameter_guard(outputs: Sequence[Variable]) -> Variable | None:
+    """A scalar under the parameter Checks of every random variable ``outputs``
+    depend on (``Check{sigma > 0}`` of their log-densities), so a draw in "raise"
+    mode refuses invalid parameters as the log-density does (None: no Check)."""
+    from ppgraph.logprob.basic import logp, split_checks
+    from ppgraph.tensor.type import constant
+
+    guards = []
+    for v in ancestors(list(outputs)):
+        if is_random_variable(v):
+            try:
+                term = logp(v, v)
+            except NotImplementedError:  # no density: nothing to check
+                continue
+            zero = constant(0.0, dtype=term.dtype)
+            guards += [op(zero, *conds) for op, conds in split_checks(term)[1]]
+    if not guards:
+        return None
+    total = guards[0]
+    for g in guards[1:]:
+        total = total + g
+    return total
+
+
 def _build(outputs: list[Variable], keys: list[SharedVariable], n: int | None) -> _Built:
-    c = _compiled(list(keys), outputs, True, "off")
-    pure = c.pure()
+    guard = parameter_guard(outputs)
+    c = _compiled(list(keys), outputs + ([guard] if guard is not None else []), True, "raise")
+    raw = c.raw
     n_keys = len(keys)
+    messages = _messages.setdefault((tuple(outputs), n), [])
 
-    def one(key_data: Any, shared: Sequence[Any]) -> list[Any]:
-        return pure(*[key_data[i] for i in range(n_keys)], *shared)
+    def one(key_data: Any, shared: Sequence[Any]) -> Any:
+        with collecting_checks() as found:
+            outs = raw(*[key_data[i] for i in range(n_keys)], *shared)
+        messages[:] = [msg for msg, _ in found]
+        oks = jnp.stack([jnp.all(ok) for _, ok in found]) if found else jnp.ones(0, bool)
+        return list(outs)[: len(outputs)], oks
 
-    def run(seed: Any, shared: Sequence[Any]) -> list[Any]:
+    def run(seed: Any, shared: Sequence[Any]) -> Any:
         typed = jax.dtypes.issubdtype(seed.dtype, jax.dtypes.prng_key)
         key = seed if typed else jax.random.wrap_key_data(seed)
         count = 1 if n is None else n
@@ -45,7 +80,8 @@ def _build(outputs: list[Variable], keys: list[SharedVariable], n: int | None) -
         data = data.reshape(count, max(n_keys, 1), -1)
         if n is None:
             return one(data[0], shared)
-        return jax.vmap(one, in_axes=(0, None))(data, shared)
+        outs, oks = jax.vmap(one, in_axes=(0, None))(data, shared)
+        return outs, jnp.all(oks, axis=0)
 
     return jax.jit(run), c.shared
 
@@ -89,10 +125,15 @@ def draw(
         with _lock:
             _cache[cache_key] = hit
             while len(_cache) > 128:
-                _cache.popitem(last=False)
+                _messages.pop(_cache.popitem(last=False)[0], None)
     fn, shared, x64 = hit
     values = [s.get_value() for s in shared]
     with jax.enable_x64(True) if x64 else contextlib.nullcontext():
-        res = fn(seed_data(random_seed), values)
+        res, oks = fn(seed_data(random_seed), values)
+    flags = np.asarray(oks).reshape(-1)
+    if not flags.all():
+        messages = _messages.get(cache_key, [])
+        failed = dict.fromkeys(m for m, ok in zip(messages, flags, strict=True) if not ok)
+        raise ParameterValueError("; ".join(failed))
     out = [np.asarray(r) for r in res]
     return out[0] if single else out

@@ -13,15 +13,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
+from ppgraph.backend.jax.dispatch.check import collecting_checks
 from ppgraph.compile import _compiled
+from ppgraph.errors import ParameterValueError
 from ppgraph.graph.basic import SharedVariable, Variable
 from ppgraph.graph.traversal import clone_replace, graph_inputs
 from ppgraph.model.core import Model, modelcontext
+from ppgraph.model.missing import refuse_masked
+from ppgraph.model.shapes import refresh, shape_mismatch
 from ppgraph.random.op import RandomKeyType
 from ppgraph.sampling.batch import map_draws
-from ppgraph.sampling.draw import draw
+from ppgraph.sampling.draw import draw, parameter_guard
 from ppgraph.sampling.idata import make_idata
 from ppgraph.sampling.seeds import seed_key
 
@@ -88,28 +93,50 @@ def _posterior_arrays(idata: Any) -> Mapping[str, np.ndarray]:
 
 
 class _Predictive:
-    """The lowered graph of ``outputs`` given the conditioned free variables."""
+    """The lowered graph of ``outputs`` given the conditioned free variables,
+    with random variables sized by the data at their current sizes."""
 
     def __init__(self, model: Model, outputs: list[Variable]) -> None:
         resampled = set(outputs)
         self.given = [rv for rv in model.free_RVs if rv not in resampled]
-        stand_ins = [rv.type.make_variable(name=str(rv.name)) for rv in self.given]
-        outs = clone_replace(outputs, dict(zip(self.given, stand_ins, strict=True)))
+        outputs, repl, _ = refresh(model, outputs)
+        now = [repl.get(rv, rv) for rv in self.given]
+        stand_ins = [rv.type.make_variable(name=str(rv.name)) for rv in now]
+        self.types = [v.type for v in stand_ins]
+        outs = clone_replace(outputs, dict(zip(now, stand_ins, strict=True)))
+        self.n_out = len(outs)
+        guard = parameter_guard(outs)
+        if guard is not None:
+            outs = [*outs, guard]
         self.keys = [
             v
             for v in graph_inputs(outs)
             if isinstance(v, SharedVariable) and isinstance(v.type, RandomKeyType)
         ]
-        c = _compiled([*self.keys, *stand_ins], outs, True, "off")
-        self.pure, self.x64 = c.pure(), c.x64
+        c = _compiled([*self.keys, *stand_ins], outs, True, "raise")
+        self.raw, self.x64 = c.raw, c.x64
         self.shared = list(c.shared)
+        self.messages: list[str] = []
         self.needed = {str(rv.name) for rv in self.given} & {
             str(v.name) for v in graph_inputs(outs) if v in stand_ins
         }
 
-    def one(self, key_data: Any, *args: Any) -> list[Any]:
+    def one(self, key_data: Any, *args: Any) -> Any:
         keys = [key_data[i] for i in range(len(self.keys))]
-        return list(self.pure(*keys, *args))
+        with collecting_checks() as found:
+            outs = list(self.raw(*keys, *args))
+        self.messages[:] = [msg for msg, _ in found]
+        oks = jnp.stack([jnp.all(ok) for _, ok in found]) if found else jnp.ones(0, bool)
+        return outs[: self.n_out], oks
+
+    def refuse(self, oks: Any) -> None:
+        """A ParameterValueError for the Checks that failed in any draw."""
+        if not self.messages:
+            return
+        flags = np.asarray(oks).reshape(-1, len(self.messages)).all(axis=0).reshape(-1)
+        if not flags.all():
+            failed = dict.fromkeys(m for m, ok in zip(self.messages, flags, strict=True) if not ok)
+            raise ParameterValueError("; ".join(failed))
 
 
 def sample_posterior_predictive(
@@ -139,8 +166,12 @@ def sample_posterior_predictive(
     outputs = _pick(model, var_names, list(model.observed_RVs))
     posterior = _posterior_arrays(idata)
     names = [str(v.name) for v in outputs]
+    bad = shape_mismatch(model)
+    if bad is not None:
+        raise bad
+    sizes = refresh(model, outputs)[2]
     pred: _Predictive = model._cached(
-        ("sampling", "predictive", tuple(names)), lambda: _Predictive(model, outputs)
+        ("sampling", "predictive", tuple(names), sizes), lambda: _Predictive(model, outputs)
     )
     missing = sorted(pred.needed - set(posterior))
     if missing:
@@ -148,15 +179,23 @@ def sample_posterior_predictive(
     lead = _lead_shape(posterior, [str(rv.name) for rv in pred.given])
     n = int(np.prod(lead))
     values = []
-    for rv in pred.given:
+    for rv, t in zip(pred.given, pred.types, strict=True):
         arr = posterior.get(str(rv.name))
         if arr is None:  # not needed by the outputs: any value of the right shape
-            arr = np.zeros((*lead, *[s or 1 for s in rv.type.shape]), rv.dtype)
+            arr = np.zeros((*lead, *[s or 1 for s in t.shape]), rv.dtype)
+        refuse_masked(arr, f"sample_posterior_predictive: the draws of {rv.name}")
+        if not t.accepts_shape(np.shape(arr)[2:]):
+            raise ValueError(
+                f"the posterior draws of {rv.name} have shape {np.shape(arr)[2:]} per draw, "
+                f"but {rv.name} has shape {t.shape} now (after pg.set_data?): a free "
+                "variable sized by the data cannot change size between fit and prediction"
+            )
         values.append(np.reshape(np.asarray(arr, dtype=rv.dtype), (n, *np.shape(arr)[2:])))
     keys = jax.random.split(seed_key(random_seed), n * max(len(pred.keys), 1))
     key_data = np.asarray(jax.random.key_data(keys)).reshape(n, max(len(pred.keys), 1), -1)
     data = [s.get_value() for s in pred.shared]
-    out = map_draws(pred.one, [key_data, *values], data, x64=pred.x64)
+    out, oks = map_draws(pred.one, [key_data, *values], data, x64=pred.x64)
+    pred.refuse(oks)
     group = {nm: o.reshape(*lead, *o.shape[1:]) for nm, o in zip(names, out, strict=True)}
     new = make_idata(model, {"posterior_predictive": group}, {"sampler": "posterior predictive"})
     if extend_inferencedata:

@@ -1,0 +1,211 @@
+"""Shapes that follow the data: random variables sized by ``dims`` or by a
+symbolic shape (``shape=x.shape[0]`` of a ``pg.Data``), redrawn at the new size
+after ``pg.set_data``.
+
+XLA compiles for static shapes, so a random variable's size is a constant of
+the graph. A variable sized by the data keeps a *spec* of where its size comes
+from (its dims, or the symbolic shape); ``refresh`` rebuilds the graph with
+each stale random variable at its current size, and what is compiled from the
+rebuilt graph is cached by those sizes: a new length compiles once, a length
+seen before reuses its function. ``shape_mismatch`` finds a variable whose
+parameters or observed data no longer fit its size after ``set_data`` and names
+the data container, the variable and both shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ppgraph.graph.basic import SharedVariable, Variable
+from ppgraph.graph.traversal import ancestors, toposort
+from ppgraph.tensor.type import TensorVariable
+
+__all__ = ["ShapeSpec", "refresh", "resolve_shape", "shape_mismatch"]
+
+ShapeSpec = tuple[Any, ...]  # ints and symbolic int scalars
+SPEC_TAG = "shape_spec"
+
+
+def resolve_shape(name: str, shape: Any) -> tuple[tuple[int, ...], ShapeSpec | None]:
+    """``shape`` as ints, and the symbolic spec it came from (None if all ints).
+
+    Example:
+        >>> import numpy as np, ppgraph as pg
+        >>> from ppgraph.model.shapes import resolve_shape
+        >>> with pg.Model():
+        ...     x = pg.Data("x", np.zeros(4))
+        ...     resolve_shape("y", x.shape[0])[0]
+        (4,)
+        >>> resolve_shape("y", 2.5)
+        Traceback (most recent call last):
+        ...
+        TypeError: y: shape must be ints (or int scalars of the graph, e.g. x.shape[0]), got 2.5
+    """
+    items = list(shape) if isinstance(shape, tuple | list) else [shape]
+    bad = [
+        s for s in items
+        if not (isinstance(s, int | np.integer) and not isinstance(s, bool))
+        and not (isinstance(s, TensorVariable) and s.ndim == 0 and s.dtype.startswith("int"))
+    ]  # fmt: skip
+    if bad or (isinstance(shape, np.ndarray) and shape.dtype.kind not in "iu"):
+        raise TypeError(
+            f"{name}: shape must be ints (or int scalars of the graph, e.g. x.shape[0]), "
+            f"got {shape!r}"
+        )
+    symbolic = [s for s in items if isinstance(s, Variable)]
+    if not symbolic:
+        return tuple(int(s) for s in items), None
+    values = iter(_evaluate(symbolic))
+    ints = tuple(int(next(values)) if isinstance(s, Variable) else int(s) for s in items)
+    return ints, tuple(items)
+
+
+def _evaluate(graphs: Sequence[Variable]) -> list[Any]:
+    from ppgraph.compile import function
+
+    return list(function([], list(graphs), check_mode="off")())
+
+
+def _batch_ndim(rv: TensorVariable) -> int:
+    assert rv.owner is not None
+    return rv.ndim - rv.owner.op.ndim_supp  # type: ignore[attr-defined]
+
+
+def current_sizes(
+    model: Any, rvs: Sequence[TensorVariable]
+) -> dict[TensorVariable, tuple[int, ...]]:
+    """The batch size each of ``rvs`` should have now, for those whose size
+    follows the data (a symbolic shape spec or dims) and changed."""
+    out: dict[TensorVariable, tuple[int, ...]] = {}
+    specs = {rv: rv.tag[SPEC_TAG] for rv in rvs if SPEC_TAG in rv.tag}
+    symbolic = [s for spec in specs.values() for s in spec if isinstance(s, Variable)]
+    values = iter(_evaluate(symbolic)) if symbolic else iter(())
+    for rv in rvs:
+        shape: tuple[Any, ...] = tuple(rv.type.shape)
+        want: tuple[Any, ...]
+        if rv in specs:
+            want = tuple(int(next(values)) if isinstance(s, Variable) else int(s)
+                         for s in specs[rv])  # fmt: skip
+        else:
+            dims = model.named_vars_to_dims.get(str(rv.name), ())
+            lengths = model._dim_lengths
+            want = tuple(lengths.get(d, s) if d is not None else s
+                         for d, s in zip(dims, shape, strict=False))  # fmt: skip
+            want = (*want, *shape[len(want):])
+        batch = want[: _batch_ndim(rv)]
+        if batch != shape[: _batch_ndim(rv)]:
+            out[rv] = tuple(int(s) for s in batch)
+    return out
+
+
+def refresh(
+    model: Any, outputs: Sequence[Variable]
+) -> tuple[list[Variable], dict[TensorVariable, TensorVariable], tuple[Any, ...]]:
+    """``outputs`` with each random variable whose size follows the data rebuilt
+    at its current size; the map old -> new random variable; and a key of the
+    sizes (equal keys: equal graphs).
+
+    Example:
+        >>> import numpy as np, ppgraph as pg
+        >>> from ppgraph.model.shapes import refresh
+        >>> with pg.Model(coords={"obs": range(3)}) as m:
+        ...     x = pg.Data("x", np.zeros(3), dims="obs")
+        ...     y = pg.Normal("y", x, 1.0, dims="obs")
+        ...     pg.set_data({"x": np.zeros(5)}, coords={"obs": range(5)})
+        >>> [new], _, key = refresh(m, [y])
+        >>> new.type.shape, key
+        ((5,), (('y', (5,)),))
+    """
+    rvs = [v for v in model._rvs_in_order if v in set(ancestors(list(outputs)))]
+    stale = current_sizes(model, rvs)
+    if not stale:
+        return list(outputs), {}, ()
+    repl: dict[Any, Any] = {}
+    for rv in rvs:
+        assert rv.owner is not None
+        rng, size, *params = rv.owner.inputs
+        new_params = _rebuild(params, repl) if repl else params
+        if rv not in stale and all(a is b for a, b in zip(new_params, params, strict=True)):
+            continue
+        want = stale.get(rv, tuple(int(s) for s in size.data))
+        try:
+            new = rv.owner.op(rng, want if len(want) else None, *new_params)
+        except ValueError as err:
+            raise ValueError(f"{rv.name}: at its new size {want} after pg.set_data: {err}") from err
+        new.name = rv.name
+        new.tag.update(rv.tag)
+        repl[rv] = new
+    key = tuple((str(rv.name), stale[rv]) for rv in rvs if rv in stale)
+    return _rebuild(list(outputs), repl), repl, key
+
+
+def _rebuild(outputs: list[Variable], repl: dict[Any, Any]) -> list[Variable]:
+    """``clone_replace`` where a replacement may have another shape: every node
+    after one is built anew, so its type follows the new shape."""
+    memo: dict[Variable, Variable] = dict(repl)
+    for node in toposort(outputs, blockers=list(repl)):
+        new_inputs = [memo.get(i, i) for i in node.inputs]
+        if all(a is b for a, b in zip(new_inputs, node.inputs, strict=True)):
+            continue
+        new_node = node.op.make_node(*new_inputs)
+        for old_out, new_out in zip(node.outputs, new_node.outputs, strict=True):
+            new_out.name = old_out.name
+            new_out.tag.update(old_out.tag)
+            memo[old_out] = new_out
+    return [memo.get(o, o) for o in outputs]
+
+
+def _data_in(var: Variable) -> list[SharedVariable]:
+    return [v for v in ancestors([var]) if isinstance(v, SharedVariable) and "model_data" in v.tag]
+
+
+def shape_mismatch(model: Any) -> Exception | None:
+    """A ValueError naming the data container, the variable and both shapes
+    when a random variable's parameters or observed data no longer fit its
+    size (after ``pg.set_data``); None when every shape fits."""
+    rvs = list(model._rvs_in_order)
+    sizes = current_sizes(model, rvs)
+    probes: list[tuple[TensorVariable, str, int, Variable]] = []  # rv, what, core ndim, var
+    for rv in rvs:
+        assert rv.owner is not None
+        op: Any = rv.owner.op
+        names = list(op.params) or [f"parameter {i}" for i in range(len(op.ndims_params))]
+        probes += [(rv, n, nd, p) for n, nd, p in
+                   zip(names, op.ndims_params, rv.owner.inputs[2:], strict=True)]  # fmt: skip
+        value = model.rvs_to_values.get(rv)
+        if rv in model.observed_RVs and isinstance(value, Variable):
+            probes.append((rv, "observed", -1, value))
+    shapes = _evaluate([p.shape for *_, p in probes]) if probes else []  # type: ignore[attr-defined]
+    for (rv, what, core_nd, var), shp in zip(probes, shapes, strict=True):
+        nb = _batch_ndim(rv)
+        batch = sizes.get(rv, tuple(rv.type.shape[:nb]))
+        full = (*batch, *rv.type.shape[nb:])
+        shp = tuple(int(s) for s in shp)
+        if _fits(shp, full, batch, core_nd):
+            continue
+        data = [v for v in ancestors([var])
+                if isinstance(v, SharedVariable) and "model_data" in v.tag]  # fmt: skip
+        named = ", ".join(
+            f"data container {d.name!r} of shape {np.shape(d.get_value())}" for d in data
+        ) or "no data container"
+        part = "its observed data" if what == "observed" else f"its parameter {what}"
+        return ValueError(
+            f"{rv.name} has shape {full}, but {part} has shape {shp} (from {named}); after "
+            "pg.set_data, give every data container of a variable the same new length "
+            "(and new coords=... for its dims)"
+        )
+    return None
+
+
+def _fits(shp: tuple[int, ...], full: tuple[Any, ...], batch: tuple[Any, ...], core: int) -> bool:
+    """Observed data (``core`` < 0) has the variable's shape; a parameter's batch
+    shape broadcasts to the variable's."""
+    if core < 0:
+        return len(shp) == len(full) and all(f in (None, s) for f, s in zip(full, shp, strict=True))
+    pb = shp[: len(shp) - core]
+    return len(pb) <= len(batch) and all(
+        s in (1, b) for s, b in zip(pb[::-1], batch[::-1], strict=False)
+    )
