@@ -16,6 +16,10 @@ from ppgraph.distributions import (
     mixture,
     multivariate,
     multivariate_lkj,
+    multivariate_matrix,
+    multivariate_spatial,
+    polyagamma,
+    stick_breaking,
     timeseries,
     transforms,  # noqa: F401  (PyMC's pm.distributions.transforms)
     truncated,
@@ -33,6 +37,10 @@ from ppgraph.distributions.distribution import Continuous, Discrete, Distributio
 from ppgraph.distributions.mixture import *  # noqa: F403
 from ppgraph.distributions.multivariate import *  # noqa: F403
 from ppgraph.distributions.multivariate_lkj import *  # noqa: F403
+from ppgraph.distributions.multivariate_matrix import *  # noqa: F403
+from ppgraph.distributions.multivariate_spatial import *  # noqa: F403
+from ppgraph.distributions.polyagamma import *  # noqa: F403
+from ppgraph.distributions.stick_breaking import *  # noqa: F403
 from ppgraph.distributions.timeseries import *  # noqa: F403
 from ppgraph.distributions.truncated import *  # noqa: F403
 
@@ -50,6 +58,10 @@ __all__ = [
     *discrete_inflated.__all__,
     *multivariate.__all__,
     *multivariate_lkj.__all__,
+    *multivariate_matrix.__all__,
+    *multivariate_spatial.__all__,
+    *polyagamma.__all__,
+    *stick_breaking.__all__,
     *censored.__all__,
     *mixture.__all__,
     *truncated.__all__,

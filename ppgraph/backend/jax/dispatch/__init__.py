@@ -11,6 +11,7 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     random_continuous,
     random_discrete,
     random_multivariate,
+    random_multivariate_extra,
     random_timeseries,
     reduction,
     scan,
