@@ -60,6 +60,11 @@ class InitialPointMethods(CompileMethods):
                     f"{rv.type.shape}"
                 ) from None
             return _fit(as_tensor_variable(arr.astype(rv.dtype)), rv)
+        from ppgraph.distributions.custom import custom_support_point
+
+        custom = custom_support_point(rv)
+        if custom is not None:
+            return _fit(custom, rv)
         support_point = getattr(self.rvs_to_distributions.get(rv), "support_point", None)
         if support_point is not None:
             return _fit(as_tensor_variable(support_point(*params)), rv)
