@@ -45,8 +45,9 @@ def _center(X: TensorVariable, what: str) -> np.ndarray:
 
 def _eigvals(L: Any, m_: Sequence[int]) -> TensorVariable:
     """``(prod(m), D)``: the Laplacian eigenvalues of every basis function, per dim."""
-    S = np.array(list(itertools.product(*[range(1, k + 1) for k in m_])), dtype=float)
-    return m.square(np.pi * S / (2.0 * as_float(L)))
+    L = as_float(L)
+    S = np.array(list(itertools.product(*[range(1, k + 1) for k in m_])), dtype=L.dtype)
+    return m.square(np.pi * S / (2.0 * L))
 
 
 def _eigvecs(Xs: TensorVariable, L: Any, eigvals: TensorVariable) -> TensorVariable:

@@ -255,7 +255,8 @@ class Periodic(Stationary):
         generating function), ``j = 0..m-1`` for ``J = arange(m)``."""
         J = np.asarray(J)
         a = 0.25 / m.square(self.ls if self.ls.ndim == 0 else self.ls[0])
-        return np.where(J > 0, 2.0, 1.0) * bessel_ive(J, a)
+        ive = bessel_ive(J, a)
+        return np.where(J > 0, 2.0, 1.0).astype(ive.dtype) * ive
 
 
 def bessel_ive(J: np.ndarray, a: Any, extra: int = 256) -> TensorVariable:
