@@ -3,6 +3,8 @@ kernel written out in NumPy, as the number of basis functions grows."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -28,7 +30,7 @@ def test_hsgp_error_decreases_as_m_grows() -> None:
     for m in (4, 8, 16, 32):
         gp = pg.gp.HSGP(m=[m], c=3.0, cov_func=cov.ExpQuad(1, ls=1.5))
         errors.append(np.abs(approx_cov(gp, X) - exact).max())
-    assert all(a > b for a, b in zip(errors, errors[1:], strict=False)), errors
+    assert all(a > b for a, b in itertools.pairwise(errors)), errors
     assert errors[0] > 0.1 and errors[-1] < 1e-5, errors
 
 
@@ -41,7 +43,7 @@ def test_hsgp_matern_and_scaled_kernel_2d() -> None:
     for m in (4, 8, 16, 32):  # the boundary L = c * max|x| must be well beyond ls
         gp = pg.gp.HSGP(m=[m, m], c=3.0, cov_func=k)
         errors.append(np.abs(approx_cov(gp, X2) - exact).max())
-    assert all(a > b for a, b in zip(errors, errors[1:], strict=False)), errors
+    assert all(a > b for a, b in itertools.pairwise(errors)), errors
     assert errors[-1] < 0.02, errors
 
 
@@ -75,7 +77,7 @@ def test_hsgp_periodic_matches_the_periodic_kernel() -> None:
         (phi_cos, phi_sin), psd = gp.prior_linearized(X)
         c, s, q = phi_cos.eval(), phi_sin.eval(), psd.eval()
         errors.append(np.abs((c * q**2) @ c.T + (s * q**2) @ s.T - exact).max())
-    assert all(a > b for a, b in zip(errors, errors[1:], strict=False)), errors
+    assert all(a > b for a, b in itertools.pairwise(errors)), errors
     assert errors[-1] < 1e-6, errors
     with pg.Model() as model:
         pg.gp.HSGPPeriodic(m=8, cov_func=k).prior("f", X=X)
