@@ -20,8 +20,9 @@ import numpy as np
 from ppgraph.backend.jax.dispatch.basic import jax_dtype
 from ppgraph.backend.jax.dispatch.check import collecting_checks
 from ppgraph.backend.jax.linker import lower, shared_inputs
+from ppgraph.compile_inputs import _check_traced_arg, _preparer
 from ppgraph.config import CheckMode, config, validate_check_mode
-from ppgraph.errors import InputError, MissingInputError, ParameterValueError
+from ppgraph.errors import MissingInputError, ParameterValueError
 from ppgraph.graph.basic import Constant, SharedVariable, Variable
 from ppgraph.graph.traversal import ancestors, clone_replace, graph_inputs
 from ppgraph.tensor.check import Check
@@ -69,6 +70,7 @@ class _Compiled:
         self, inputs: list[Variable], outputs: list[Variable], rewrite: bool, mode: CheckMode
     ) -> None:
         _check_inputs(inputs, outputs)
+        self.spec = (list(inputs), list(outputs), rewrite, mode)  # what pickling rebuilds from
         self.preps = [_preparer(v) for v in inputs]
         if any(v.owner is not None for v in inputs):
             inputs, outputs = _detach(inputs, outputs)
@@ -78,6 +80,9 @@ class _Compiled:
         self.outputs = outputs
         self.mode = mode
         self.shared = shared_inputs(inputs, outputs)
+        # pg.Data containers (tagged by the model layer): NaN there is refused
+        self.data = [v for v in self.shared if v.tag.get("model_data")]
+        self.seen: dict[Variable, Any] = {}
         self.x64 = _needs_x64([*outputs, *inputs])
         self.has_checks = mode == "raise" and any(
             v.owner is not None and isinstance(v.owner.op, Check)
@@ -107,18 +112,63 @@ class _Compiled:
         """The lowering as a pure function (failing Checks give -inf in "raise" mode)."""
         if self._pure is None:
             mode: CheckMode = "-inf" if self.mode == "raise" else self.mode
-            self._pure = (
+            self._pure = _Pure(
+                self.spec,
                 self.raw
                 if not self.has_checks
-                else lower(self.inputs, self.outputs, self.shared, mode)
+                else lower(self.inputs, self.outputs, self.shared, mode),
             )
         return self._pure
+
+    def check_data(self) -> None:
+        """A ValueError naming a data container holding NaN (each value checked
+        once: ``pg.set_data`` gives a new array)."""
+        for var in self.data:
+            value = var.get_value()
+            if self.seen.get(var) is not value:
+                if value.dtype.kind == "f" and np.isnan(value).any():
+                    raise ValueError(
+                        f"data container {var.name!r} holds {int(np.isnan(value).sum())} NaN "
+                        "value(s) (given through pg.set_data?); data containers are not "
+                        "imputed: drop them, or give them as observed= data to impute them"
+                    )
+                self.seen[var] = value
+
+    def shape_error(self, exc: Exception) -> Exception:
+        """``exc`` (a JAX shape error while tracing) said with the data's shapes."""
+        shapes = ", ".join(f"{v.name} {np.shape(v.get_value())}"
+                           for v in self.shared if isinstance(v.type, TensorType))  # fmt: skip
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return ValueError(
+            f"the graph cannot be computed with its data's current shapes ({shapes}): {first}. "
+            "Data changed with pg.set_data must keep the shapes the graph relates"
+        )
 
     def failed(self, oks: Any) -> ParameterValueError:
         """The error for the Checks whose flag in ``oks`` is False."""
         flags = np.asarray(oks)
         msgs = dict.fromkeys(m for m, ok in zip(self.messages, flags, strict=True) if not ok)
         return ParameterValueError("; ".join(msgs))
+
+
+class _Pure:
+    """A lowered pure function that pickles as the graph it was built from
+    (rebuilt, and lowered again, when unpickled)."""
+
+    def __init__(self, spec: tuple[Any, ...], fn: Callable[..., list[Any]]) -> None:
+        self.spec, self.fn = spec, fn
+
+    def __call__(self, *args: Any) -> list[Any]:
+        return self.fn(*args)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuilt_pure, self.spec)
+
+
+def _rebuilt_pure(
+    inputs: list[Variable], outputs: list[Variable], rewrite: bool, mode: CheckMode
+) -> Callable[..., list[Any]]:
+    return _compiled(inputs, outputs, rewrite, mode).pure()
 
 
 def _check_inputs(inputs: list[Variable], outputs: list[Variable]) -> None:
@@ -161,102 +211,6 @@ def _compiled(
     return built
 
 
-# Types of concrete JAX arrays seen so far: checked by type, not isinstance, on the fast path.
-_JAX_ARRAY_TYPES: set[type] = set()
-
-
-def _preparer(var: Variable) -> Callable[[Any], Any]:
-    """A function checking and converting values for input ``var``: a fast path
-    for arrays of exactly its dtype and shape and for Python numbers into a
-    float scalar, and ``_prepare`` for everything else."""
-    t = var.type
-    if not isinstance(t, TensorType):
-        return lambda value: value
-    dtype, ndim, any_shape = np.dtype(t.dtype), t.ndim, all(s is None for s in t.shape)
-    scalar_type = dtype.type if ndim == 0 else None
-    to_scalar = scalar_type if dtype.kind == "f" else None
-    ndarray, jax_types, accepts = np.ndarray, _JAX_ARRAY_TYPES, t.accepts_shape
-
-    def prepare(value: Any) -> Any:
-        tp = type(value)
-        if tp is ndarray or tp in jax_types:
-            if value.dtype == dtype and value.ndim == ndim and (any_shape or accepts(value.shape)):
-                return value
-        elif tp is scalar_type:
-            return value
-        elif to_scalar is not None and (tp is float or tp is int):
-            return to_scalar(value)
-        return _prepare(var, value)
-
-    return prepare
-
-
-def _prepare(var: Variable, value: Any) -> Any:
-    """``value`` as an array of ``var``'s dtype, or an InputError naming ``var``."""
-    t = var.type
-    if not isinstance(t, TensorType):
-        return value
-    if isinstance(value, jax.core.Tracer):
-        raise InputError(
-            f"input {var!r} got a JAX tracer: a Function runs eagerly on concrete values; "
-            "inside jax.jit, vmap or grad call its pure function f.jax_fn instead"
-        )
-    if isinstance(value, jax.Array):
-        _JAX_ARRAY_TYPES.add(type(value))
-        if value.dtype == t.dtype and t.accepts_shape(value.shape):
-            return value
-    try:
-        arr = np.asarray(value)
-    except Exception as exc:
-        raise InputError(f"input {var!r}: cannot make an array of {type(value).__name__}") from exc
-    if arr.dtype.kind not in "biufc":
-        raise InputError(
-            f"input {var!r} expects {t.dtype} numbers; got {type(value).__name__} {value!r}"
-        )
-    want = np.dtype(t.dtype)
-    if arr.dtype != want and not np.can_cast(arr.dtype, want, "same_kind"):
-        if not (arr.dtype.kind in "biu" and want.kind in "iu"):
-            raise InputError(
-                f"input {var!r} expects dtype {t.dtype}; got {arr.dtype}, which cannot be "
-                "cast safely"
-            )
-    if arr.dtype.kind in "iu" and want.kind in "iu" and not np.can_cast(arr.dtype, want):
-        info = np.iinfo(want)
-        if arr.size and (arr.min() < info.min or arr.max() > info.max):
-            raise InputError(
-                f"input {var!r} expects {t.dtype}, from {info.min} to {info.max}; got values "
-                f"from {arr.min()} to {arr.max()}"
-            )
-    if not t.accepts_shape(arr.shape):
-        raise InputError(
-            f"input {var!r} expects shape {t.shape} ({t.ndim}-d); got shape {arr.shape}"
-        )
-    return arr.astype(want, copy=False)
-
-
-def _check_traced_arg(var: Variable, value: Any) -> None:
-    """An InputError naming ``var`` when ``value`` (an array or a JAX tracer) has
-    a rank or static size its type rules out; checked while tracing, so JAX
-    never meets the mistake deep inside the graph."""
-    t = var.type
-    if not isinstance(t, TensorType):
-        return
-    if isinstance(value, int | float | complex | np.generic):
-        shape: tuple[Any, ...] = np.shape(value)
-    elif hasattr(value, "shape") and hasattr(value, "dtype"):
-        shape = tuple(value.shape)
-    else:
-        raise InputError(
-            f"input {var!r} expects an array ({t.dtype}, shape {t.shape}); got "
-            f"{type(value).__name__}: jax_fn takes JAX or NumPy arrays (np.asarray it first)"
-        )
-    if not t.accepts_shape(shape):
-        raise InputError(
-            f"input {var!r} expects shape {t.shape} ({t.ndim}-d); got shape {shape}"
-            " (under vmap, the shape of one example)"
-        )
-
-
 class Function:
     """A compiled graph. Call it positionally or by input name; a list of
     outputs gives a list. ``jax_fn`` is the pure, un-jitted JAX function.
@@ -280,6 +234,7 @@ class Function:
         self.single = isinstance(outputs, Variable)
         outs = [outputs] if isinstance(outputs, Variable) else list(outputs)
         mode = validate_check_mode(check_mode or config.check_mode)
+        self._spec = (self.inputs, outputs, rewrite, mode)
         self._c = _compiled(self.inputs, outs, rewrite, mode)
         self._n = len(self.inputs)
         self._preps = self._c.preps
@@ -287,6 +242,15 @@ class Function:
         # A name shared by two inputs cannot be used as a keyword (-1).
         self._names = {n: (i if names.count(n) == 1 else -1) for i, n in enumerate(names) if n}
         self._jax_fn: Callable[..., Any] | None = None
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        # The graph, not the compiled program: unpickling compiles it again
+        # (shared values, data included, are pickled with it, as copies).
+        return self._spec
+
+    def __setstate__(self, spec: tuple[Any, ...]) -> None:
+        inputs, outputs, rewrite, mode = spec
+        self.__init__(inputs, outputs, rewrite=rewrite, check_mode=mode)  # type: ignore[misc]
 
     @property
     def outputs(self) -> list[Variable]:
@@ -361,11 +325,18 @@ class Function:
         values = [prep(a) for prep, a in zip(self._preps, args)]  # noqa: B905  (same length)
         if c.shared:
             values.extend([s.get_value() for s in c.shared])
-        if c.x64:
-            with jax.enable_x64(True):
+            if c.data:
+                c.check_data()
+        try:
+            if c.x64:
+                with jax.enable_x64(True):
+                    result = c.jitted(*values)
+            else:
                 result = c.jitted(*values)
-        else:
-            result = c.jitted(*values)
+        except TypeError as exc:  # a shape JAX cannot broadcast: data changed shape?
+            if not c.shared or "shape" not in str(exc):
+                raise
+            raise c.shape_error(exc) from exc
         if c.has_checks:
             result, oks = result
             if not np.asarray(oks).all():

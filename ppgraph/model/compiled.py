@@ -74,6 +74,17 @@ class PointFunction:
         )
         self._checked: Function | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The graphs (the compiled function pickles as its graph); not the
+        # model's callbacks, which would pickle the whole model.
+        return {"inputs": self.inputs, "outputs": self._outputs, "mode": self.check_mode,
+                "lazy": self._lazy}  # fmt: skip
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(  # type: ignore[misc]
+            state["inputs"], state["outputs"], state["mode"], lazy_checks=state["lazy"]
+        )
+
     def __call__(self, point: Mapping[str, Any]) -> Any:
         try:
             args = [point[n] for n in self.names]

@@ -78,7 +78,7 @@ def check_data_value(name: str, value: Any, where: str = "pg.Data") -> None:
         >>> try:
         ...     check_data_value("x", [1.0, np.nan], "pg.set_data")
         ... except ValueError as err:
-        ...     print(str(err)[:60])
+        ...     print(str(err).split(";")[0])
         pg.set_data: data container 'x' has 1 NaN value(s) (at [[1]])
     """
     refuse_masked(value, f"{where}: data container {name!r}")

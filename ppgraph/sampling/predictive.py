@@ -25,6 +25,7 @@ from ppgraph.model.core import Model, modelcontext
 from ppgraph.model.missing import refuse_masked
 from ppgraph.model.shapes import refresh, shape_mismatch
 from ppgraph.random.op import RandomKeyType
+from ppgraph.sampling import pickling  # noqa: F401  (pickle support for pg.logdensity)
 from ppgraph.sampling.batch import map_draws
 from ppgraph.sampling.draw import draw, parameter_guard
 from ppgraph.sampling.idata import make_idata
