@@ -17,8 +17,14 @@ distinct leaves, wide and shallow), times separately:
 builds everything anew (no cache is hit); the (shape, K) cases are
 interleaved and medians reported.
 
+Loops (issue 12): an HMM forward pass over T steps (3 states, ``logsumexp``),
+written with ``pt.scan`` (one ``jax.lax.scan``: the program does not grow
+with T) and, for small T, unrolled into the graph by a Python loop, with the
+same stages timed.
+
 Run: ``python benchmarks/compile_overhead.py [--repeats 5] [--sizes 10,100,1000,10000]
-[--write]``; ``--write`` puts the table into ``benchmarks/README.md``.
+[--scan-steps 10,100,1000,10000,100000] [--only graphs|scan] [--write]``; ``--write``
+puts the tables into ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -127,6 +133,91 @@ def measure(shape: str, k: int) -> dict[str, float]:
     return t
 
 
+def _hmm(t: int, unrolled: bool) -> tuple[list[Any], Any]:
+    """The forward algorithm's log-likelihood over ``t`` steps of a 3-state HMM."""
+    log_b, log_a, a0 = pt.matrix("log_b", shape=(t, 3)), pt.matrix("log_a"), pt.vector("a0")
+
+    def step(lb_t: Any, a_tm1: Any, log_a: Any) -> Any:
+        return pt.logsumexp(a_tm1[:, None] + log_a, axis=0) + lb_t
+
+    if unrolled:
+        a = a0
+        for i in range(t):
+            a = step(log_b[i], a, log_a)
+    else:
+        alphas = pt.scan(
+            step, sequences=log_b, outputs_info=a0, non_sequences=log_a, return_updates=False
+        )
+        a = alphas[-1]
+    return [log_b, log_a, a0], pt.logsumexp(a)
+
+
+SCAN_CAP = 300  # unrolled loops beyond this take minutes to compile: not run
+
+
+def measure_scan(t: int, unrolled: bool) -> dict[str, float]:
+    """One repetition of the HMM graph: seconds per stage."""
+    gc.collect()
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    inputs, out = _hmm(t, unrolled)
+    times["build"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    [new] = pg.rewrite_graph([out], inputs)
+    times["rewrite"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fn = lower(inputs, [new], [], "off")
+    times["lower"] = time.perf_counter() - t0
+    rng = np.random.default_rng(0)
+    vals = (rng.normal(size=(t, 3)), np.log(np.full((3, 3), 1 / 3)), np.log(np.ones(3) / 3))
+    with jax.enable_x64(True):
+        t0 = time.perf_counter()
+        lowered = jax.jit(fn).lower(*vals)
+        times["trace"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        compiled = lowered.compile()
+        times["xla"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        jax.block_until_ready(compiled(*vals))
+        times["call"] = time.perf_counter() - t0
+    return times
+
+
+def run_scan(steps: list[int], repeats: int) -> list[dict[str, Any]]:
+    """Medians over interleaved repetitions, one row per (T, scan or unrolled)."""
+    samples: dict[tuple[int, str], list[dict[str, float]]] = {}
+    for _ in range(repeats):
+        for t in steps:
+            for how in ("scan", "unrolled"):
+                if how == "unrolled" and t > SCAN_CAP:
+                    continue
+                samples.setdefault((t, how), []).append(measure_scan(t, how == "unrolled"))
+    return [
+        {
+            "T": t,
+            "how": how,
+            "n": len(reps),
+            **{s: statistics.median(r[s] for r in reps) * 1e3 for s in STAGES},
+        }
+        for (t, how), reps in samples.items()
+    ]
+
+
+def scan_table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| T | loop | build | rewrite + lower | jit trace | XLA compile | **total** | "
+        "first call | reps |",
+        "| ---: | --- |" + " ---: |" * 7,
+    ]
+    for r in rows:
+        total = sum(r[s] for s in ("build", "rewrite", "lower", "trace", "xla"))
+        lines.append(
+            f"| {r['T']:,} | {r['how']} | {r['build']:.1f} | {r['rewrite'] + r['lower']:.1f} | "
+            f"{r['trace']:.1f} | {r['xla']:.0f} | **{total:.0f}** | {r['call']:.2f} | {r['n']} |"
+        )
+    return "\n".join(lines)
+
+
 def run(sizes: list[int], repeats: int, big_repeats: int) -> list[dict[str, Any]]:
     """Medians over interleaved repetitions, one row per (shape, K)."""
     samples: dict[tuple[str, int], list[dict[str, float]]] = {}
@@ -175,11 +266,11 @@ def machine() -> str:
             f"{load}")
 
 
-def write_readme(text: str) -> None:
-    """Replace (or add) the ``## compile_overhead`` section of benchmarks/README.md."""
+def write_readme(text: str, header: str = "## compile_overhead\n") -> None:
+    """Replace (or add) the ``header`` section of benchmarks/README.md."""
     path = Path(__file__).with_name("README.md")
     old = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = old.find("## compile_overhead")
+    start = old.find(header)
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
@@ -193,10 +284,39 @@ def main() -> None:
     ap.add_argument("--sizes", default="10,100,1000,10000")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--big-repeats", type=int, default=3)
+    ap.add_argument("--scan-steps", default="10,100,1000,10000,100000")
+    ap.add_argument("--only", choices=("graphs", "scan"), default=None)
     ap.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
     measure("chain", 10)  # warm up: imports, JAX backend start-up
+    if args.only != "graphs":
+        main_scan(args)
+    if args.only != "scan":
+        main_graphs(args)
+
+
+def main_scan(args: argparse.Namespace) -> None:
+    steps = [int(s) for s in args.scan_steps.split(",")]
+    rows = run_scan(steps, args.repeats)
+    text = (
+        "## compile_overhead: loops\n\n"
+        "An HMM forward pass (3 states, `logsumexp`) over T steps: with `pt.scan` (one "
+        "`jax.lax.scan`, whose program does not grow with T) and unrolled into the graph "
+        f"by a Python loop (run up to T = {SCAN_CAP}). Medians, milliseconds of wall "
+        "time; total = build + rewrite + lower + trace + XLA compile. When the load "
+        "average is above the number of CPUs, wall times include waiting for a CPU: "
+        "compare the rows of one table, not runs.\n\n"
+        f"Machine: {machine()}.\n\n"
+        f"Reproduce: `python benchmarks/compile_overhead.py --only scan --repeats "
+        f"{args.repeats} --scan-steps {args.scan_steps} --write`\n\n" + scan_table(rows) + "\n"
+    )
+    print(text)
+    if args.write:
+        write_readme(text, "## compile_overhead: loops")
+
+
+def main_graphs(args: argparse.Namespace) -> None:
+    sizes = [int(s) for s in args.sizes.split(",")]
     rows = run(sizes, args.repeats, args.big_repeats)
     text = (
         "## compile_overhead\n\n"
