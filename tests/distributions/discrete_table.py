@@ -391,3 +391,162 @@ CASES: list[Case] = [
 ]
 
 BY_NAME = {c.name: c for c in CASES}
+
+
+# Issue 10 (PyMC's rarer families): hurdles, the discrete Weibull, ordered probit.
+
+
+def _hurdle(logpmf: Oracle, logsf: Oracle) -> Oracle:
+    # log(1 - psi) at 0, log psi + log P(x) - log(1 - P(0)) above (PyMC's hurdle docs)
+    def fn(x: Any, psi: Any, **params: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            base = np.log(psi) + logpmf(x, **params) - logsf(np.zeros_like(x), **params)
+            return np.where(x == 0, np.log1p(-psi), base)
+
+    return fn
+
+
+def _hurdle_cdf(logsf: Oracle) -> Oracle:
+    # 1 - F(x) = psi S(x) / S(0) for x >= 0 (S the base survival function)
+    def fn(x: Any, psi: Any, **params: Any) -> Any:
+        ratio = np.exp(logsf(np.floor(x), **params) - logsf(np.zeros_like(x), **params))
+        with np.errstate(divide="ignore"):
+            return np.where(x < 0, -np.inf, np.log1p(-psi * np.where(x < 1, 1.0, ratio)))
+
+    return fn
+
+
+def _nb_logsf(x: Any, mu: Any, alpha: Any) -> Any:
+    return stats.nbinom.logsf(x, alpha, alpha / (mu + alpha))
+
+
+def _mp_elementwise(fn: Callable[..., Any]) -> Oracle:
+    # fn in 50-digit arithmetic over broadcast arrays (oracles with no scipy twin)
+    import mpmath
+
+    def run(x: Any, **params: Any) -> np.ndarray:
+        mpmath.mp.dps = 50
+        arrays = np.broadcast_arrays(np.asarray(x, float), *params.values())
+        out = np.empty(arrays[0].shape)
+        for idx in np.ndindex(out.shape):
+            args = [mpmath.mpf(float(a[idx])) if np.isfinite(a[idx]) else a[idx] for a in arrays]
+            out[idx] = float(fn(*args))
+        return out
+
+    return run
+
+
+def _dweibull_logpmf(x: Any, q: Any, beta: Any) -> Any:
+    # P(x) = q^(x^beta) - q^((x + 1)^beta), x = 0, 1, ... (Nakagawa & Osaki 1975)
+    import mpmath
+
+    if not (np.isfinite(float(x)) and x >= 0 and x == int(x)):
+        return -np.inf
+    return mpmath.log(q ** (x**beta) - q ** ((x + 1) ** beta))
+
+
+def _dweibull_logcdf(x: Any, q: Any, beta: Any) -> Any:
+    import mpmath
+
+    if np.isnan(float(x)):
+        return np.nan
+    if x < 0:
+        return -np.inf
+    if not np.isfinite(float(x)):
+        return 0.0
+    return mpmath.log(1 - q ** ((mpmath.floor(x) + 1) ** beta))
+
+
+def _dweibull_ppf(u: Any, q: Any, beta: Any) -> Any:
+    # the smallest k >= 0 with F(k) = 1 - q^((k + 1)^beta) >= u, by counting (-1 at u = 0)
+    k = np.arange(3000.0)
+    cdf = -np.expm1((k + 1.0) ** np.asarray(beta)[..., None] * np.log(q)[..., None])
+    below = np.sum(cdf < np.asarray(u)[..., None], axis=-1)
+    return np.where(u > 0, below, -1.0)
+
+
+def _probit_p(eta: Any, cutpoints: Any, sigma: Any) -> np.ndarray:
+    # P(k) = Phi((c_k - eta) / sigma) - Phi((c_{k-1} - eta) / sigma), from the
+    # upper tail where both are above the median (PyMC's OrderedProbit docs)
+    z = (cutpoints - np.asarray(eta)[..., None]) / np.asarray(sigma)[..., None]
+    edge = np.full((*z.shape[:-1], 1), np.inf)
+    lo, hi = np.concatenate([-edge, z], axis=-1), np.concatenate([z, edge], axis=-1)
+    upper = stats.norm.sf(lo) - stats.norm.sf(hi)
+    return np.where(lo > 0, upper, stats.norm.cdf(hi) - stats.norm.cdf(lo))
+
+
+CASES.extend(
+    [
+        Case(
+            "HurdlePoisson",
+            pg.HurdlePoisson,
+            {
+                "psi": np.array([0.0, 1.0, 0.7, 0.2, 0.5, 0.95]),
+                "mu": np.array([3.0, 2.0, 0.5, 10.0, 0.05, 30.0]),
+            },
+            _hurdle(stats.poisson.logpmf, stats.poisson.logsf),
+            _hurdle_cdf(stats.poisson.logsf),
+            None,
+            lambda psi, mu: 0,
+            _inf,
+            ("psi", "mu"),
+            {"psi": np.array(0.5), "mu": np.array(-1.0)},
+            "0 <= psi <= 1, mu > 0",
+            {"psi": np.array(0.6), "mu": np.array(3.0)},
+        ),
+        Case(
+            "HurdleNegativeBinomial",
+            pg.HurdleNegativeBinomial,
+            {
+                "psi": np.array([0.0, 1.0, 0.7, 0.2, 0.5, 0.95]),
+                "mu": np.array([3.0, 2.0, 0.5, 10.0, 1.0, 25.0]),
+                "alpha": np.array([1.0, 5.0, 0.8, 3.0, 20.0, 2.0]),
+            },
+            _hurdle(_nb_mu_alpha, _nb_logsf),
+            _hurdle_cdf(_nb_logsf),
+            None,
+            lambda psi, mu, alpha: 0,
+            _inf,
+            ("psi", "mu", "alpha"),
+            {"psi": np.array(1.5), "mu": np.array(1.0), "alpha": np.array(1.0)},
+            "0 <= psi <= 1, n > 0, 0 < p < 1",
+            {"psi": np.array(0.6), "mu": np.array(4.0), "alpha": np.array(2.5)},
+        ),
+        Case(
+            "DiscreteWeibull",
+            pg.DiscreteWeibull,
+            {
+                "q": np.array([0.5, 0.9, 0.1, 0.99, 0.7, 0.3]),
+                "beta": np.array([1.0, 0.6, 2.5, 1.5, 0.3, 4.0]),
+            },
+            _mp_elementwise(_dweibull_logpmf),
+            _mp_elementwise(_dweibull_logcdf),
+            _dweibull_ppf,
+            lambda q, beta: 0,
+            _inf,
+            ("q", "beta"),
+            {"q": np.array(1.2), "beta": np.array(1.0)},
+            "0 < q < 1, beta > 0",
+            {"q": np.array(0.8), "beta": np.array(1.3)},
+        ),
+        Case(
+            "OrderedProbit",
+            pg.OrderedProbit,
+            {
+                "eta": _rng.normal(0.0, 2.0, size=R),
+                "cutpoints": _sorted_rows(_rng, R, 3),
+                "sigma": _rng.uniform(0.5, 2.0, size=R),
+            },
+            lambda x, eta, cutpoints, sigma: _categorical_logpmf(x, _probit_p(eta, cutpoints, sigma)),  # noqa: E501
+            lambda x, eta, cutpoints, sigma: _categorical_logcdf(x, _probit_p(eta, cutpoints, sigma)),  # noqa: E501
+            None,
+            lambda eta, cutpoints, sigma: 0,
+            lambda eta, cutpoints, sigma: cutpoints.shape[-1],
+            ("eta", "cutpoints", "sigma"),
+            {"eta": np.array(0.0), "cutpoints": np.linspace(-1, 1, 3), "sigma": np.array(-1.0)},
+            "sigma > 0",
+            {"eta": np.array(0.4), "cutpoints": np.array([-1.0, 0.2, 1.5]), "sigma": np.array(1.3)},
+        ),
+    ]
+)
+BY_NAME.update({c.name: c for c in CASES})
