@@ -108,6 +108,7 @@ def initial_positions(
     random_seed: Any = None,
     jitter: float = 1.0,
     initvals: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+    jitter_max_retries: int = _RETRIES,
 ) -> dict[str, np.ndarray]:
     """Starting positions for ``chains`` chains: ``{value name: array}`` with a
     leading chain axis, in the unconstrained space.
@@ -117,8 +118,8 @@ def initial_positions(
     or one per chain, keyed by variable or value-variable name) plus uniform
     noise in ``(-jitter, jitter)`` on the continuous values. A chain whose
     jittered start has a non-finite log-density or gradient is jittered again (up
-    to 10 times), then started without jitter; if that start is not finite
-    either, ``SamplingError`` explains why, naming the variable.
+    to ``jitter_max_retries`` times, PyMC's name), then started without jitter; if
+    that start is not finite either, ``SamplingError`` explains why, naming the variable.
 
     Example:
         >>> import ppgraph as pg
@@ -145,7 +146,9 @@ def initial_positions(
     rng = _numpy_rng(random_seed)
     ok = np.zeros(chains, bool)
     pos = {n: v.copy() for n, v in stacked.items()}
-    for _ in range(_RETRIES if jitter else 1):
+    if not isinstance(jitter_max_retries, int | np.integer) or jitter_max_retries < 0:
+        raise ValueError(f"jitter_max_retries must be an int >= 0, got {jitter_max_retries!r}")
+    for _ in range(max(int(jitter_max_retries), 1) if jitter else 1):
         todo = ~ok
         for n, v in stacked.items():
             if jitter and v.dtype.kind == "f":

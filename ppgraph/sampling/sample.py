@@ -29,6 +29,7 @@ from ppgraph.sampling.diagnostics import (
 from ppgraph.sampling.idata import make_idata
 from ppgraph.sampling.initial import initial_positions
 from ppgraph.sampling.logdensity import logdensity, pointwise_loglikelihood
+from ppgraph.sampling.sample_kwargs import pymc_seed, resolve_options
 from ppgraph.sampling.seeds import seed_key
 
 __all__ = ["SAMPLERS", "sample"]
@@ -73,21 +74,31 @@ def _check_model(model: Model) -> None:
 def sample(
     draws: int = 1000,
     tune: int = 1000,
-    chains: int = 4,
-    sampler: str = "blackjax",
-    target_accept: float = 0.8,
+    chains: int | None = None,
+    sampler: str | None = None,
+    target_accept: float | None = None,
     random_seed: Any = None,
-    progress_bar: bool = True,
+    progress_bar: bool | None = None,
     initvals: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     model: Model | None = None,
     chain_method: str = "vectorized",
     jitter: float = 1.0,
-    log_likelihood: bool = True,
+    log_likelihood: bool | None = None,
     compute_convergence_checks: bool = True,
+    *,
+    progressbar: Any = None,
+    nuts_sampler: str | None = None,
+    cores: int | None = None,
+    return_inferencedata: bool = True,
+    idata_kwargs: Mapping[str, Any] | None = None,
+    discard_tuned_samples: bool = True,
+    var_names: Sequence[str] | None = None,
+    nuts_sampler_kwargs: Mapping[str, Any] | None = None,
+    **kwargs: Any,
 ) -> Any:
     """Draw from the posterior with NUTS: ``tune`` warm-up steps (window adaptation
-    of the step size and a diagonal mass matrix, to ``target_accept``), then
-    ``draws`` draws in each of ``chains`` chains.
+    of the step size and a diagonal mass matrix, to ``target_accept``, 0.8 by
+    default), then ``draws`` draws in each of ``chains`` chains (4 by default).
 
     Returns ArviZ's container with groups ``posterior`` (free variables in their
     own space and deterministics, with the model's coords and dims),
@@ -96,13 +107,30 @@ def sample(
     array per observed variable, unless ``log_likelihood=False``),
     ``observed_data`` and ``constant_data``.
 
-    ``sampler`` is ``"blackjax"`` or ``"numpyro"`` (``pip install
+    ``sampler`` is ``"blackjax"`` (default) or ``"numpyro"`` (``pip install
     "ppgraph[samplers]"``). ``chain_method="sharded"`` (BlackJAX) splits the
     chains over ``jax.devices()``. ``initvals`` (a dict, or one per chain) gives
     starting values by variable name, each chain being jittered by uniform noise
     in ``(-jitter, jitter)`` in the unconstrained space. After sampling,
     ``SamplingWarning`` reports divergences and, with at least 100 draws, r-hat
     above 1.01 or fewer than 100 effective draws per chain.
+
+    PyMC's keywords work with PyMC's meaning: ``progressbar``, ``nuts_sampler``
+    (``"blackjax"`` / ``"numpyro"``; PyMC's own ``"pymc"`` and ``"nutpie"`` are
+    an error), ``chains=None``, ``cores`` (sets the default number of chains as
+    in PyMC; the chains always run in parallel inside one jitted call),
+    ``random_seed`` (an int, a sequence of ints, one per chain, a NumPy
+    Generator or RandomState, a JAX key), ``var_names`` (the variables kept in
+    the posterior), ``idata_kwargs`` (``log_likelihood``,
+    ``include_transformed``: also the unconstrained draws, named as the value
+    variables), ``nuts_sampler_kwargs`` (``target_accept``, ``chain_method``,
+    ``jitter``), ``nuts={"target_accept": ...}``, ``init="auto"`` /
+    ``"jitter+adapt_diag"`` / ``"adapt_diag"`` (no jitter), ``jitter_max_retries``.
+    ``return_inferencedata=False`` returns a dict ``{name: array (chain, draw,
+    ...)}`` of the posterior instead (PyMC's ``MultiTrace`` does not exist here).
+    What cannot be honoured is refused: ``discard_tuned_samples=False``,
+    ``step=``, other ``init=`` methods, ``trace=``, ``callback=``; PyMC's process
+    settings (``mp_ctx``, ``blas_cores``, ...) warn that they have no effect.
 
     Example:
         >>> import ppgraph as pg
@@ -117,40 +145,68 @@ def sample(
         ['acceptance_rate', 'diverging', 'energy']
     """
     model = modelcontext(model, needs="pg.sample")
+    opts = resolve_options(
+        chains, sampler, nuts_sampler, target_accept, progress_bar, progressbar, cores,
+        chain_method, jitter, log_likelihood, idata_kwargs, nuts_sampler_kwargs,
+        discard_tuned_samples, kwargs,
+    )  # fmt: skip
     draws = _positive_int("draws", draws)
     tune = _positive_int("tune", tune, minimum=0)
-    chains = _positive_int("chains", chains)
-    _check_args(sampler, chain_method, target_accept)
+    chains = _positive_int("chains", opts.chains)
+    sampler = opts.sampler
+    _check_args(sampler, opts.chain_method, opts.target_accept)
     _check_model(model)
-    require("arviz", "pg.sample")
+    keep = _var_names(model, var_names)
+    if return_inferencedata:
+        require("arviz", "pg.sample")
     require(sampler, f"pg.sample(sampler={sampler!r})")
     ld, _ = logdensity(model)
-    init_key, run_key = jax.random.split(seed_key(random_seed))
-    start = initial_positions(model, chains, init_key, jitter, initvals)
+    init_key, run_key = jax.random.split(seed_key(pymc_seed(random_seed, chains)))
+    start = initial_positions(model, chains, init_key, opts.jitter, initvals,
+                              jitter_max_retries=opts.jitter_max_retries)  # fmt: skip
+    target, bar = float(opts.target_accept), opts.progress_bar
     if sampler == "blackjax":
         from ppgraph.sampling.blackjax_nuts import run_blackjax
 
-        raw, stats = run_blackjax(
-            ld, start, run_key, tune, draws, float(target_accept), progress_bar, chain_method
-        )
+        raw, stats = run_blackjax(ld, start, run_key, tune, draws, target, bar, opts.chain_method)
     else:
         from ppgraph.sampling.numpyro_nuts import run_numpyro
 
-        raw, stats = run_numpyro(ld, start, run_key, tune, draws, float(target_accept),
-                                 progress_bar)  # fmt: skip
+        raw, stats = run_numpyro(ld, start, run_key, tune, draws, target, bar)
     check_finite(raw, f"pg.sample(sampler={sampler!r})")
     posterior = constrain(raw, model)
     warn_non_finite({str(d.name): posterior[str(d.name)] for d in model.deterministics},
                     "the deterministics")  # fmt: skip
+    if keep is not None:
+        posterior = {k: v for k, v in posterior.items() if k in keep}
+    if opts.include_transformed:
+        rv_names = {str(rv.name) for rv in model.free_RVs}
+        posterior.update({k: v for k, v in raw.items() if k not in rv_names})
+    if not return_inferencedata:
+        return posterior
     groups: dict[str, dict[str, np.ndarray]] = {"posterior": posterior, "sample_stats": stats}
-    if log_likelihood and model.observed_RVs:
+    if opts.log_likelihood and model.observed_RVs:
         groups["log_likelihood"] = _pointwise(model, raw)
-    attrs = {"sampler": sampler, "tuning_steps": tune, "chain_method": chain_method}
+    attrs = {"sampler": sampler, "tuning_steps": tune, "chain_method": opts.chain_method}
     idata = make_idata(model, groups, attrs)
     if compute_convergence_checks:
-        free = [str(rv.name) for rv in model.free_RVs]
+        free = [str(rv.name) for rv in model.free_RVs if keep is None or str(rv.name) in keep]
         convergence_warnings(idata, int(np.sum(stats["diverging"])), free)
     return idata
+
+
+def _var_names(model: Model, var_names: Sequence[str] | None) -> set[str] | None:
+    if var_names is None:
+        return None
+    names = [str(rv.name) for rv in model.free_RVs] + [str(d.name) for d in model.deterministics]
+    names = [*names, *(str(v.name) for v in model.value_vars)]
+    unknown = [n for n in var_names if n not in names]
+    if unknown:
+        raise KeyError(
+            f"pg.sample: var_names {unknown} are not free variables or deterministics of the "
+            f"model; they are {names}"
+        )
+    return set(var_names)
 
 
 def _pointwise(model: Model, raw: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
