@@ -1,6 +1,6 @@
 """Random variable ops: explicit JAX keys, sizes and gufunc-style signatures."""
 
-from ppgraph.random import continuous, discrete, multivariate
+from ppgraph.random import continuous, discrete, extra, multivariate
 from ppgraph.random.basic import HalfNormalRV, NormalRV
 from ppgraph.random.op import (
     RandomKeySharedVariable,
@@ -20,6 +20,7 @@ __all__ = [
     "RandomVariable",
     "continuous",
     "discrete",
+    "extra",
     "is_random_variable",
     "make_rv",
     "multivariate",
