@@ -17,7 +17,9 @@ included) measures the log-density's cost alone. Rounds are interleaved in one
 process; medians are reported.
 
 Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
-[--steps-logistic N] [--only schools|logistic|compile]``; prints a Markdown section.
+[--steps-logistic N] [--only schools|logistic|compile|timeseries]``; prints a Markdown
+section. ``--only timeseries`` times logp + gradient of the time-series models of
+``sampling_timeseries.py`` instead (``--rounds`` rounds).
 """
 
 from __future__ import annotations
@@ -330,7 +332,9 @@ def main() -> None:
     parser.add_argument("--rounds-logistic", type=int, default=3)
     parser.add_argument("--steps", type=int, default=1000, help="eight schools: tune = draws")
     parser.add_argument("--steps-logistic", type=int, default=500, help="tune = draws")
-    parser.add_argument("--only", choices=["schools", "logistic", "compile"], default=None)
+    parser.add_argument(
+        "--only", choices=["schools", "logistic", "compile", "timeseries"], default=None
+    )
     args = parser.parse_args()
     from draw import machine  # type: ignore[import-not-found]
 
@@ -339,6 +343,13 @@ def main() -> None:
           f"{args.rounds_logistic} --steps {args.steps} --steps-logistic {args.steps_logistic}"
           f"{' --only ' + args.only if args.only else ''}`")  # fmt: skip
     n, n_log = args.steps, args.steps_logistic
+    if args.only == "timeseries":
+        from sampling_timeseries import bench_timeseries  # type: ignore[import-not-found]
+
+        with jax.enable_x64(True):
+            bench_timeseries(args.rounds, timed)
+        print(f"\nMachine: {machine()}.")
+        return
     with jax.enable_x64(True):
         if args.only in (None, "schools"):
             runs = variants(schools_pg(), schools_jax, schools_numpyro, (Y8, S8), n, n)

@@ -26,7 +26,6 @@ from ppgraph.distributions.timeseries_base import (
 )
 from ppgraph.logprob.basic import _logprob, split_checks, wrap_checks
 from ppgraph.logprob.utils import bound, check_parameters
-from ppgraph.random.basic import NormalRV
 from ppgraph.random.op import RandomKeySharedVariable, make_rv
 from ppgraph.random.timeseries import GARCH11RV, AutoRegressiveRV, EulerMaruyamaRV
 from ppgraph.tensor import math as m
@@ -34,13 +33,7 @@ from ppgraph.tensor.reduction import sum as sum_
 from ppgraph.tensor.shape import concatenate, expand_dims, transpose, zeros
 from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
-_NORMAL = NormalRV()
 LOG_2PI = float(np.log(2 * np.pi))
-
-
-def _normal_terms(x: Any, mu: Any, sigma: Any) -> tuple[TensorVariable, list[Any]]:
-    """Elementwise normal log-densities and their Checks, split."""
-    return split_checks(_logprob(_NORMAL, x, mu, sigma))
 
 
 def _scalar_init(init_dist: Any, dist: str) -> tuple[Any, list[TensorVariable]]:
@@ -61,9 +54,13 @@ def ar_logp(op: AutoRegressiveRV, value: Any, rho: Any, sigma: Any, *init_ps: An
     mean = rho[..., 0, None] if c else 0.0
     for i in range(1, p + 1):
         mean = mean + rho[..., c + i - 1, None] * value[..., p - i : total - i]
-    lp_innov, checks = _normal_terms(value[..., p:], mean, expand_dims(sigma, -1))
-    lp_init, more = split_checks(_logprob(op.init_op, value[..., :p], *init_ps))
-    return wrap_checks(sum_(lp_init, axis=-1) + sum_(lp_innov, axis=-1), checks + more)
+    # the normal terms summed in closed form: one square per step, the scale's
+    # terms once per series
+    sq = sum_(m.square(value[..., p:] - mean), axis=-1)
+    lp_innov = -0.5 * sq / m.square(sigma) - op.steps * (m.log(sigma) + 0.5 * LOG_2PI)
+    lp_init, checks = split_checks(_logprob(op.init_op, value[..., :p], *init_ps))
+    out = wrap_checks(sum_(lp_init, axis=-1) + lp_innov, checks)
+    return check_parameters(out, sigma > 0, msg="sigma > 0")
 
 
 def _ar_order(rho: TensorVariable, ar_order: Any, constant: bool) -> int:

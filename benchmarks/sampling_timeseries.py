@@ -1,0 +1,184 @@
+"""Time series (issue 12): the cost of logp + gradient of ``pg.logdensity`` against
+hand-written JAX, for a stochastic-volatility model (``GaussianRandomWalk``) at
+T = 1,000 and 10,000, an AR(2) and a GARCH(1,1) at T = 10,000.
+
+Run through ``python benchmarks/sampling.py --only timeseries [--rounds N]``
+(this module holds the models; ``sampling.py`` its ``timed`` helper and the
+command line). Both sides are ``jax.jit(jax.value_and_grad(f))(position, data)``,
+the data as arguments; steady state (after a compiling call), one chain and
+``jax.vmap`` over 256 chains. The cases are interleaved in one process, each
+call timed ``CALLS`` times per round; medians over rounds.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.scipy import stats
+
+import ppgraph as pg
+import ppgraph.tensor as pt
+
+CALLS, VMAP_CHAINS = 20, 256
+
+
+def sv_data(t: int) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    log_vol = np.cumsum(0.1 * rng.normal(size=t))
+    return np.exp(log_vol) * rng.normal(size=t)
+
+
+def sv_pg(r: np.ndarray) -> pg.Model:
+    with pg.Model() as m:
+        sigma = pg.HalfNormal("sigma", 0.5)
+        s = pg.GaussianRandomWalk(
+            "s", sigma=sigma, init_dist=pg.Normal.dist(0.0, 1.0), steps=len(r) - 1
+        )
+        pg.Normal("r", 0.0, pt.exp(s), observed=r)
+    return m
+
+
+def sv_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+    (r,) = data
+    s, sigma = p["s"], jnp.exp(p["sigma_log__"])
+    half = jnp.log(2.0) + stats.norm.logpdf(sigma, 0.0, 0.5) + p["sigma_log__"]
+    walk = stats.norm.logpdf(s[0], 0.0, 1.0) + stats.norm.logpdf(jnp.diff(s), 0.0, sigma).sum()
+    return half + walk + stats.norm.logpdf(r, 0.0, jnp.exp(s)).sum()
+
+
+def ar_data(t: int) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    x = np.zeros(t)
+    for i in range(2, t):
+        x[i] = 0.5 * x[i - 1] - 0.3 * x[i - 2] + rng.normal()
+    return x
+
+
+def ar_pg(y: np.ndarray) -> pg.Model:
+    with pg.Model() as m:
+        rho = pg.Normal("rho", 0.0, 0.5, shape=2)
+        sigma = pg.HalfNormal("sigma", 1.0)
+        pg.AR("y", rho=rho, sigma=sigma, init_dist=pg.Normal.dist(0.0, 1.0), observed=y)
+    return m
+
+
+def ar_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+    (y,) = data
+    rho, sigma = p["rho"], jnp.exp(p["sigma_log__"])
+    prior = stats.norm.logpdf(rho, 0.0, 0.5).sum()
+    prior += jnp.log(2.0) + stats.norm.logpdf(sigma, 0.0, 1.0) + p["sigma_log__"]
+    mean = rho[0] * y[1:-1] + rho[1] * y[:-2]
+    lik = stats.norm.logpdf(y[:2], 0.0, 1.0).sum() + stats.norm.logpdf(y[2:], mean, sigma).sum()
+    return prior + lik
+
+
+def garch_data(t: int) -> np.ndarray:
+    rng = np.random.default_rng(2)
+    x, var = np.zeros(t), 1.0
+    for i in range(t):
+        if i:
+            var = 0.1 + 0.2 * x[i - 1] ** 2 + 0.7 * var
+        x[i] = np.sqrt(var) * rng.normal()
+    return x
+
+
+def garch_pg(y: np.ndarray) -> pg.Model:
+    with pg.Model() as m:
+        omega = pg.HalfNormal("omega", 1.0)
+        alpha_1 = pg.HalfNormal("alpha_1", 0.5)
+        beta_1 = pg.HalfNormal("beta_1", 0.5)
+        pg.GARCH11("y", omega, alpha_1, beta_1, initial_vol=1.0, observed=y)
+    return m
+
+
+def garch_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+    (y,) = data
+    logs = [p[k] for k in ("omega_log__", "alpha_1_log__", "beta_1_log__")]
+    w, a, b = (jnp.exp(v) for v in logs)
+    prior = sum(
+        jnp.log(2.0) + stats.norm.logpdf(jnp.exp(v), 0.0, s) + v
+        for v, s in zip(logs, (1.0, 0.5, 0.5), strict=True)
+    )
+
+    def step(var: Any, x_prev: Any) -> tuple[Any, Any]:
+        var = w + a * x_prev**2 + b * var
+        return var, var
+
+    _, var = jax.lax.scan(step, jnp.ones((), y.dtype), y[:-1])
+    var = jnp.concatenate([jnp.ones(1, y.dtype), var])
+    return prior + (-0.5 * (y**2 / var + jnp.log(var) + jnp.log(2 * jnp.pi))).sum()
+
+
+CASES: dict[str, tuple[Callable[[], np.ndarray], Callable[..., pg.Model], Callable[..., Any]]] = {
+    "stochastic volatility (GaussianRandomWalk), T = 1,000": (
+        lambda: sv_data(1_000), sv_pg, sv_jax,
+    ),
+    "stochastic volatility (GaussianRandomWalk), T = 10,000": (
+        lambda: sv_data(10_000), sv_pg, sv_jax,
+    ),
+    "AR(2), T = 10,000": (lambda: ar_data(10_000), ar_pg, ar_jax),
+    "GARCH(1,1), T = 10,000": (lambda: garch_data(10_000), garch_pg, garch_jax),
+}  # fmt: skip
+
+
+def _calls(
+    timed: Callable[..., Any], f: Callable[..., Any], position: Any, data: Any
+) -> Callable[[], float]:
+    def run() -> float:
+        (wall, _), _ = timed(lambda: [f(position, data) for _ in range(CALLS)][-1])
+        return wall / CALLS * 1e6
+
+    return run
+
+
+def prepare(timed: Callable[..., Any]) -> dict[tuple[str, str, str], Callable[[], float]]:
+    """(case, mode, side) -> a timer of one call in microseconds, compiled and
+    checked (ppgraph and the hand-written function agree)."""
+    runs: dict[tuple[str, str, str], Callable[[], float]] = {}
+    for name, (make_data, make_pg, hand) in CASES.items():
+        fn, position = pg.logdensity(make_pg(make_data()))
+        data = tuple(jnp.asarray(d) for d in fn.data)
+        rng = np.random.default_rng(3)
+        position = {
+            k: jnp.asarray(v) + 0.01 * rng.normal(size=np.shape(v)) for k, v in position.items()
+        }
+        ours, ref = float(fn.apply(position, data)), float(hand(position, data))
+        if not np.isclose(ours, ref, rtol=1e-9):
+            raise AssertionError(f"{name}: ppgraph {ours} != hand-written {ref}")
+        batch = {
+            k: jnp.broadcast_to(v, (VMAP_CHAINS, *jnp.shape(v))) + 0.0 for k, v in position.items()
+        }
+        for side, f in (("ppgraph", fn.apply), ("jax", hand)):
+            steady = jax.jit(jax.value_and_grad(f))
+            vmapped = jax.jit(jax.vmap(jax.value_and_grad(f), in_axes=(0, None)))
+            for mode, g, pos in (("steady", steady, position), ("vmap", vmapped, batch)):
+                jax.block_until_ready(g(pos, data))  # compile
+                runs[(name, mode, side)] = _calls(timed, g, pos, data)
+    return runs
+
+
+def bench_timeseries(rounds: int, timed: Callable[..., Any]) -> None:
+    """Print the Markdown table of medians (µs per call of logp + gradient)."""
+    runs = prepare(timed)
+    times: dict[tuple[str, str, str], list[float]] = {k: [] for k in runs}
+    for _ in range(rounds):
+        for key, run in runs.items():
+            times[key].append(run())
+    print("\n### time series: logp + gradient, µs per call (medians)\n")
+    print(
+        f"{rounds} interleaved rounds of {CALLS} calls; `vmap`: {VMAP_CHAINS} chains in one "
+        "call. Targets: ratio at most 1.10 steady, 1.3 under `vmap`.\n"
+    )
+    print("| model | mode | ppgraph | hand-written JAX | ratio | target |")
+    print("| --- | --- | ---: | ---: | ---: | --- |")
+    for name in CASES:
+        for mode, target in (("steady", 1.10), ("vmap", 1.3)):
+            ours = statistics.median(times[(name, mode, "ppgraph")])
+            ref = statistics.median(times[(name, mode, "jax")])
+            verdict = "met" if ours / ref <= target else "missed"
+            print(f"| {name} | {mode} | {ours:,.0f} | {ref:,.0f} | {ours / ref:.2f} | {verdict} |")
