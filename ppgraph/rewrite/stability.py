@@ -11,6 +11,7 @@ from __future__ import annotations
 from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.pattern import Bindings, Rule, collect
 from ppgraph.tensor.reduction import Reduce, logsumexp
+from ppgraph.tensor.special import Softmax, log_softmax
 
 
 def _log_sum_exp(b: Bindings) -> Variable | None:
@@ -21,6 +22,14 @@ def _log_sum_exp(b: Bindings) -> Variable | None:
     if s.op.kind != "sum":
         return None
     return logsumexp(b["x"], axis=s.op.axis, keepdims=s.op.keepdims)
+
+
+def _log_softmax(b: Bindings) -> Variable | None:
+    # log(softmax(x, axis)) -> log_softmax(x, axis)
+    log = b["_"].owner
+    s = log.inputs[0].owner if log is not None else None
+    assert s is not None and isinstance(s.op, Softmax)
+    return log_softmax(b["x"], axis=s.op.axis)
 
 
 STABILITY: list[Rule] = collect(
@@ -46,5 +55,6 @@ STABILITY: list[Rule] = collect(
         # log(exp(a) + exp(b)) -> logaddexp(a, b)
         Rule("logaddexp", ("log", ("add", ("exp", "a"), ("exp", "b"))), ("logaddexp", "a", "b")),
         Rule("log1p_exp", ("log1p", ("exp", "x")), ("softplus", "x")),  # log(1 + e^x) -> softplus
+        Rule("log_softmax", ("log", ("Softmax", "x")), _log_softmax),  # log(softmax(x))
     ]
 )

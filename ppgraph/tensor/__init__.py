@@ -6,10 +6,21 @@ indexing, linear algebra, ``Check``, and ``pt.random``.
 
 from types import ModuleType as _ModuleType
 
-from ppgraph.tensor import extra_ops, random
+from ppgraph.tensor import extra_ops, linalg, random, special
 from ppgraph.tensor.check import Check, check
+from ppgraph.tensor.construct import (
+    diag,
+    diagonal,
+    eye,
+    full_like,
+    ones_like,
+    tril,
+    triu,
+    zeros_like,
+)
+from ppgraph.tensor.einsum import einsum
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
-from ppgraph.tensor.extra_ops import cumprod, cumsum, diff
+from ppgraph.tensor.extra_ops import argsort, cumprod, cumsum, diff, repeat, sort, tile
 from ppgraph.tensor.gradient import grad, hessian
 from ppgraph.tensor.scan import scan
 from ppgraph.tensor.linalg import (
@@ -17,7 +28,9 @@ from ppgraph.tensor.linalg import (
     det,
     dot,
     inv,
+    kron,
     matmul,
+    outer,
     slogdet,
     solve,
     solve_triangular,
@@ -66,6 +79,7 @@ from ppgraph.tensor.math import (
     i1e,
     identity,
     invert,
+    invlogit,
     isfinite,
     isinf,
     isnan,
@@ -106,6 +120,7 @@ from ppgraph.tensor.math import (
     true_div,
     where,
     xlog1py,
+    xlogx,
     xlogy,
     xor,
 )
@@ -138,6 +153,7 @@ from ppgraph.tensor.shape import (
     transpose,
     zeros,
 )
+from ppgraph.tensor.special import log_softmax, softmax
 from ppgraph.tensor.subtensor import inc_subtensor, set_subtensor
 from ppgraph.tensor.type import (
     TensorConstant,

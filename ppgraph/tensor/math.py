@@ -47,6 +47,7 @@ SCALAR_OPS: dict[str, ScalarOpInfo] = {
     "log1mexp": S(1, "float"),  # log(1 - exp(x)) for x <= 0, stable at both ends
     "xlogy": S(2, "float"),  # x * log(y), 0 where x == 0
     "xlog1py": S(2, "float"),  # x * log1p(y), 0 where x == 0
+    "xlogx": S(1, "float"),  # x * log(x), 0 where x == 0
     # logistic family
     "sigmoid": S(1, "float"),
     "logit": S(1, "float"),
@@ -177,8 +178,10 @@ log2 = _unary("log2", "The base-2 logarithm")
 log10 = _unary("log10", "The base-10 logarithm")
 log1p = _unary("log1p", "log(1 + x), accurate near 0")
 log1mexp = _unary("log1mexp", "log(1 - exp(x)) for x <= 0, accurate at both ends")
+xlogx = _unary("xlogx", "x * log(x), 0 where x is 0")
 sigmoid = _unary("sigmoid", "1 / (1 + exp(-x))")
 expit = sigmoid
+invlogit = sigmoid
 logit = _unary("logit", "log(p / (1 - p))")
 softplus = _unary("softplus", "log(1 + exp(x)), without overflow")
 log_sigmoid = _unary("log_sigmoid", "log(sigmoid(x)), finite for large negative x")

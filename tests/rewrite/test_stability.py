@@ -48,6 +48,8 @@ CASES = [
     C("logaddexp", lambda x, y: pt.log(pt.exp(x) + pt.exp(y)), np.logaddexp, 2),
     C("log1p_exp", lambda x: pt.log1p(pt.exp(x)), lambda x: np.logaddexp(0.0, x),
       domain=(-10.0, 10.0)),
+    C("log_softmax", lambda x: pt.log(pt.softmax(x, axis=1)),
+      lambda x: sp.log_softmax(x, axis=1), matrix=True),
 ]
 
 
@@ -82,6 +84,8 @@ BENEFITS: list[Benefit] = [
     ("logaddexp", lambda x: pt.log(pt.exp(x) + pt.exp(x - 1.0)), 1000.0,
      np.logaddexp(1000.0, 999.0)),
     ("log1p_exp", lambda x: pt.log1p(pt.exp(x)), 800.0, np.logaddexp(0.0, 800.0)),
+    ("log_softmax", lambda x: pt.log(pt.softmax(pt.stack([0.0 * x, x])))[1], -800.0,
+     sp.log_softmax([0.0, -800.0])[1]),
 ]
 
 

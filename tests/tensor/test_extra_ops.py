@@ -74,3 +74,61 @@ def test_diff_gradient_and_bad_input() -> None:
         pt.diff(x, n=-1)
     with pytest.raises(ValueError, match="0-d"):
         pt.diff(pt.scalar("s"))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_repeat_tile_sort_match_numpy(dtype: str) -> None:
+    x = pt.tensor(dtype, shape=(2, 3), name="x")
+    xv = RNG.normal(size=(2, 3)).astype(dtype)
+    outs = [
+        pt.repeat(x, 2),
+        pt.repeat(x, 3, axis=1),
+        pt.repeat(x, [2, 0], axis=0),
+        pt.tile(x, 2),
+        pt.tile(x, (2, 1, 2)),
+        pt.sort(x),
+        pt.sort(x, axis=0),
+        pt.sort(x, axis=None),
+        pt.argsort(x),
+        pt.argsort(x, axis=None),
+    ]
+    wants = [
+        np.repeat(xv, 2),
+        np.repeat(xv, 3, axis=1),
+        np.repeat(xv, [2, 0], axis=0),
+        np.tile(xv, 2),
+        np.tile(xv, (2, 1, 2)),
+        np.sort(xv),
+        np.sort(xv, axis=0),
+        np.sort(xv, axis=None),
+        np.argsort(xv, kind="stable"),
+        np.argsort(xv, axis=None, kind="stable"),
+    ]
+    compare_jax_and_py([x], outs, [xv], wants)
+    for o, w in zip(outs, wants, strict=True):
+        assert o.type.shape == w.shape, o
+
+
+def test_repeat_tile_sort_gradients() -> None:
+    x = pt.matrix("x")
+    xv = RNG.normal(size=(2, 3))
+    compare_grad([x], pt.repeat(x, [1, 3], axis=0), [xv], lambda v: np.repeat(v, [1, 3], axis=0))
+    compare_grad([x], pt.tile(x, (2, 2)), [xv], lambda v: np.tile(v, (2, 2)))
+    compare_grad([x], pt.sort(x, axis=1), [xv], lambda v: np.sort(v, axis=1))
+
+
+def test_repeat_and_tile_need_static_counts() -> None:
+    n = pt.scalar("n", dtype="int64")
+    with pytest.raises(TypeError, match="repeat: repeats is the symbolic variable n"):
+        pt.repeat(pt.vector("v"), n)
+    with pytest.raises(TypeError, match="tile: reps is the symbolic variable n"):
+        pt.tile(pt.vector("v"), n)
+    with pytest.raises(ValueError, match="3 counts for an axis of length 2"):
+        pt.repeat(pt.constant([1.0, 2.0]), [1, 2, 3], axis=0)
+    with pytest.raises(ValueError, match="repeats must be >= 0"):
+        pt.repeat(pt.vector("v"), -1)
+
+
+def test_extra_ops_module_has_pytensors_names() -> None:
+    for name in ["cumsum", "cumprod", "diff", "repeat", "squeeze", "broadcast_to"]:
+        assert getattr(pt.extra_ops, name) is getattr(pt, name)

@@ -229,3 +229,96 @@ def test_int_matrix_is_cast_to_float() -> None:
     out = pt.det(m)
     assert out.dtype == "float64"
     compare_jax_and_py([m], out, [np.array([[2, 1], [1, 3]])], 5.0)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_outer_kron_trace_einsum_match_numpy(dtype: str) -> None:
+    a = pt.tensor(dtype, shape=(2, 3), name="a")
+    b = pt.tensor(dtype, shape=(None, None), name="b")
+    v = pt.tensor(dtype, shape=(3,), name="v")
+    t = pt.tensor(dtype, shape=(4, 3, 3), name="t")
+    av, bv = RNG.normal(size=(2, 3)).astype(dtype), RNG.normal(size=(3, 2)).astype(dtype)
+    vv, tv = RNG.normal(size=3).astype(dtype), RNG.normal(size=(4, 3, 3)).astype(dtype)
+    outs = [
+        pt.outer(v, a),
+        pt.kron(a, b),
+        pt.kron(v, a),
+        pt.linalg.trace(t),
+        pt.linalg.trace(a, offset=1),
+        pt.linalg.matrix_dot(a, b, a),
+        pt.einsum("ij,jk->ik", a, b),
+        pt.einsum("ij,j", a, v),
+        pt.einsum("bii->b", t),
+        pt.einsum("...ij,...jk->...ik", t, t),
+        pt.einsum("i,i", v, v),
+    ]
+    wants = [
+        np.outer(vv, av),
+        np.kron(av, bv),
+        np.kron(vv, av),
+        np.trace(tv, axis1=-2, axis2=-1),
+        np.trace(av, offset=1),
+        av @ bv @ av,
+        np.einsum("ij,jk->ik", av, bv),
+        np.einsum("ij,j", av, vv),
+        np.einsum("bii->b", tv),
+        np.einsum("...ij,...jk->...ik", tv, tv),
+        np.einsum("i,i", vv, vv),
+    ]
+    rtol = 1e-9 if dtype == "float64" else 1e-5
+    compare_jax_and_py([a, b, v, t], outs, [av, bv, vv, tv], wants, rtol=rtol)
+    assert outs[0].type.shape == (3, 6) and outs[2].type.shape == (2, 9)
+    assert outs[8].type.shape == (4,) and outs[9].type.shape == (4, 3, 3)
+
+
+def test_kron_einsum_eigh_gradients() -> None:
+    a, b = pt.matrix("a"), pt.matrix("b")
+    av, bv = RNG.normal(size=(2, 3)), RNG.normal(size=(2, 2))
+    compare_grad([a, b], pt.kron(a, b), [av, bv], np.kron)
+    compare_grad(
+        [a, b], pt.einsum("ij,ik->jk", a, b), [av, bv], lambda x, y: np.einsum("ij,ik->jk", x, y)
+    )
+    x = pt.tensor("float64", shape=(3, 3), name="x")
+    xv = RNG.normal(size=(3, 3))
+    compare_grad([x], pt.linalg.eigh(_spd_graph(x))[0], [xv], lambda m: np.linalg.eigvalsh(_spd(m)))
+
+
+def test_eigh_values_and_vectors() -> None:
+    x = pt.tensor("float64", shape=(None, 3, 3), name="x")
+    xv = _spd(RNG.normal(size=(2, 3, 3)))
+    w, v = pt.linalg.eigh(x)
+    wv = np.linalg.eigvalsh(xv)
+    compare_jax_and_py([x], w, [xv], wv)
+    got_w, got_v = w.eval({x: xv}), v.eval({x: xv})
+    np.testing.assert_allclose(got_w, wv, rtol=1e-10)
+    # eigenvectors up to sign: v diag(w) v^T rebuilds the matrix
+    np.testing.assert_allclose(
+        got_v @ (got_w[..., None] * np.swapaxes(got_v, -1, -2)), xv, rtol=1e-10, atol=1e-10
+    )
+
+
+def test_linalg_module_has_pytensors_names() -> None:
+    for name in [
+        "cholesky",
+        "solve",
+        "solve_triangular",
+        "inv",
+        "det",
+        "slogdet",
+        "eigh",
+        "kron",
+        "trace",
+        "matrix_dot",
+    ]:
+        assert callable(getattr(pt.linalg, name)), name
+    assert pt.linalg.inv is pt.inv and pt.linalg.kron is pt.kron
+
+
+def test_einsum_bad_subscripts_say_why() -> None:
+    a = pt.tensor("float64", shape=(2, 3), name="a")
+    with pytest.raises(ValueError, match="names 2 operands, got 1"):
+        pt.einsum("ij,jk->ik", a)
+    with pytest.raises(ValueError, match="index 'j' has sizes 3 and 2"):
+        pt.einsum("ij,jk->ik", a, a)
+    with pytest.raises(ValueError, match="output index 'z'"):
+        pt.einsum("ij->z", a)

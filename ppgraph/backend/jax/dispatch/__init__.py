@@ -2,6 +2,8 @@
 
 from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     check,
+    construct,
+    einsum,
     elemwise,
     extra_ops,
     gradient,
@@ -16,6 +18,7 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     reduction,
     scan,
     shape,
+    softmax,
     special,
 )
 from ppgraph.backend.jax.dispatch.basic import jax_funcify

@@ -117,6 +117,7 @@ JAX_ELEMWISE: dict[str, Callable[..., Any]] = {
     "log1mexp": _log1mexp,
     "xlogy": _xlogy,
     "xlog1py": _xlog1py,
+    "xlogx": lambda x: _xlogy(x, x),
     "sigmoid": jax.nn.sigmoid,
     "logit": jss.logit,
     "softplus": _softplus,

@@ -13,6 +13,7 @@ from ppgraph.graph.basic import Apply
 from ppgraph.tensor.linalg import (
     Cholesky,
     Det,
+    Eigh,
     MatMul,
     MatrixInverse,
     SlogDet,
@@ -71,3 +72,8 @@ def _solve_triangular(op: SolveTriangular, node: Apply) -> Callable[..., Any]:
         )
 
     return solve_triangular
+
+
+@jax_funcify.register(Eigh)
+def _eigh(op: Eigh, node: Apply) -> Callable[..., Any]:
+    return lambda x: tuple(jnp.linalg.eigh(x, UPLO=op.UPLO, symmetrize_input=False))
