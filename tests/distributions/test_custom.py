@@ -88,14 +88,15 @@ def test_predictive_functions(model: pg.Model) -> None:
     assert stats.kstest(y[:, 2], stats.norm(5.0, 2.0).cdf).pvalue > 1e-3
 
 
+@pytest.mark.slow
 def test_sample_with_custom_likelihood(model: pg.Model) -> None:
     idata = pg.sample(draws=150, tune=150, chains=2, random_seed=5, progressbar=False,
                       model=model, compute_convergence_checks=False)  # fmt: skip
     mu = idata.posterior["mu"].values
-    # posterior of mu given y ~ N(mu, 2) (3 points) and z ~ N(mu, 1) marginalised: wide
-    # enough to check only the mean roughly: the conjugate mean given y alone is
-    # sum(y)/4 / (1 + 3/4) with z free; the draws must land near it
+    # conjugate: mu ~ N(0, 1), y ~ N(mu, 2) (z does not inform mu): posterior
+    # precision 1 + 3/4, mean (sum(y) / 4) / 1.75, sd 0.76; 0.4 is ~5 standard errors
     assert abs(mu.mean() - Y.sum() / 4 / 1.75) < 0.4
+    assert idata.posterior["z"].shape == (2, 150, 2)
 
 
 def test_logp_of_wrong_shape_names_the_variable() -> None:
