@@ -33,8 +33,10 @@ from ppgraph.model import (
     set_data,
 )
 from ppgraph.model.graph import ModelGraph, model_to_graphviz
+from ppgraph.model.missing import ImputationWarning  # issue 11: missing observed values
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
+from ppgraph.variational import Approximation, FitError, fit
 from ppgraph.tensor.scan import scan  # issue 12: pytensor.scan's place
 from ppgraph import pytensorf  # issue 12: pymc.pytensorf.collect_default_updates
 from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, predictive, MAP)
@@ -66,6 +68,7 @@ __all__ = [
     "Deterministic",
     "Function",
     "GraphError",
+    "ImputationWarning",  # issue 11
     "InputError",
     "MissingInputError",
     "Model",
@@ -111,4 +114,8 @@ __all__ = [
     "sample",
     "sample_posterior_predictive",
     "sample_prior_predictive",
+    # issue 14: variational inference
+    "Approximation",
+    "FitError",
+    "fit",
 ]

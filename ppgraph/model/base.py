@@ -18,6 +18,7 @@ class ModelState:
     """The registry behind a ``pg.Model`` (see there)."""
 
     prefix: str
+    _pending_spec: tuple[Any, Any] | None = None  # a symbolic shape for the next variable
 
     def _init_registry(self) -> None:
         self.named_vars: dict[str, Variable] = {}

@@ -11,6 +11,7 @@ from ppgraph.graph.basic import FIXED, SharedVariable, Variable
 from ppgraph.logprob.transforms import Transform, get_transform
 from ppgraph.model.base import ModelState, _as_dims
 from ppgraph.model.missing import DATA_TAG, check_data_value, impute, missing_mask
+from ppgraph.model.shapes import SPEC_TAG, resolve_shape
 from ppgraph.model.printing import mark
 from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.elemwise import cast
@@ -70,9 +71,17 @@ class RegisterMethods(ModelState):
                 )
         self.named_vars_to_dims[name] = names
 
-    def rv_shape(self, dims: Any = None, observed: Any = None) -> tuple[int, ...] | None:
-        """The shape a new random variable takes from ``dims`` or ``observed``
-        (None when neither gives one)."""
+    def rv_shape(
+        self, dims: Any = None, observed: Any = None, shape: Any = None, name: str = "variable"
+    ) -> tuple[int, ...] | None:
+        """The shape a new random variable takes from ``shape``, ``dims`` or
+        ``observed`` (None when none gives one). A symbolic ``shape``
+        (``x.shape[0]`` of a ``pg.Data``) gives its current ints, and the next
+        variable registered follows it after ``pg.set_data`` (``shapes.py``)."""
+        if shape is not None:
+            ints, spec = resolve_shape(name, shape)
+            self._pending_spec = None if spec is None else (ints, spec)
+            return ints
         obs_shape = None if observed is None else _data_shape(observed)
         if dims is not None:
             return self.shape_from_dims(dims, observed_shape=obs_shape)
@@ -116,6 +125,9 @@ class RegisterMethods(ModelState):
             return impute(self, rv, name, distribution, *gap, dims=dims, transform=transform,
                           default_transform=default_transform, initval=initval)  # fmt: skip
         rv.name = full
+        pending, self._pending_spec = getattr(self, "_pending_spec", None), None
+        if pending is not None and tuple(rv.type.shape) == pending[0]:
+            rv.tag[SPEC_TAG] = pending[1]  # its size follows the data (shapes.py)
         self._set_dims(rv, full, dims)
         if observed is None:
             spec = default_transform if transform is UNSET else transform

@@ -146,6 +146,14 @@ def find_MAP(
     point = apply_initvals(model, model.initial_point(), start or {})
     with x64_scope(ld.x64):
         x0 = jnp.asarray(ld.ravel(point))
+        lp0 = float(ld(x0))
+        if not np.isfinite(lp0):
+            # As PyMC's check of the start: the optimizer cannot move from -inf.
+            raise SamplingError(
+                f"find_MAP ({method}) started where logp = {lp0}: the starting point "
+                "(the model's initial point, updated by start=) has zero density:\n"
+                + str(model.debug(ld.unravel(np.asarray(x0)), file="str"))
+            )
         run = _optimizer(ld, method)
         x, lp, success, nit = run(x0, ld.data, jnp.asarray(maxiter), jnp.asarray(tol, x0.dtype))
         x, lp, success, nit = np.asarray(x), float(lp), bool(success), int(nit)
