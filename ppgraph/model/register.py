@@ -11,8 +11,8 @@ from ppgraph.graph.basic import FIXED, SharedVariable, Variable
 from ppgraph.logprob.transforms import Transform, get_transform
 from ppgraph.model.base import ModelState, _as_dims
 from ppgraph.model.missing import DATA_TAG, check_data_value, impute, missing_mask
-from ppgraph.model.shapes import SPEC_TAG, resolve_shape
 from ppgraph.model.printing import mark
+from ppgraph.model.shapes import SPEC_TAG, resolve_shape
 from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.type import TensorSharedVariable, TensorType, TensorVariable, shared
