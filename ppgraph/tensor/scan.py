@@ -186,14 +186,17 @@ def _closure_variables(fn: Callable[..., Any]) -> set[Variable]:
 def _free_variables(
     outputs: Sequence[Variable], stand_ins: Sequence[Variable], closure: set[Variable]
 ) -> list[Variable]:
-    """Outer variables the step reads: closure variables, and every other
+    """Outer variables the step reads: closure variables, model variables
+    (however the step reached them: ``model["x"]``), and every other
     non-constant root (inputs, data, random keys)."""
     blockers = set(stand_ins) | closure
+    # "model_kind" tags a model's variables (ppgraph.model.printing.mark): one value
+    # for all steps, never redrawn per step as a draw made inside the step is.
+    outer = closure | {v for v in ancestors(outputs, blockers) if "model_kind" in v.tag}
     free = [
         v
-        for v in ancestors(outputs, blockers)
-        if v not in stand_ins
-        and (v in closure or (v.owner is None and not isinstance(v, Constant)))
+        for v in ancestors(outputs, blockers | outer)
+        if v not in stand_ins and (v in outer or (v.owner is None and not isinstance(v, Constant)))
     ]
     return list(dict.fromkeys(free))
 

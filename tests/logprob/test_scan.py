@@ -194,3 +194,52 @@ def test_errors() -> None:
     h = pt.scan(hidden, outputs_info=pt.constant(0.0), n_steps=3, return_updates=False)
     with pytest.raises(NotImplementedError, match="a draw with no value"):
         pg.logp(h, np.zeros(3))
+
+
+def test_custom_dist_built_from_a_loop_in_a_model() -> None:
+    # PyMC's way: pm.CustomDist(dist=...) whose dist function calls scan
+    from scipy.special import expit
+
+    steps = 15
+    data = RNG.normal(size=steps).cumsum() * 0.3
+
+    def ar1_dist(phi: Any, sigma: Any, size: Any) -> Any:
+        def step(x_tm1: Any, phi: Any, sigma: Any) -> Any:
+            x_t = pg.Normal.dist(phi * x_tm1, sigma)
+            return x_t, collect_default_updates([x_t])
+
+        return pt.scan(
+            step,
+            outputs_info=pt.constant(0.0),
+            non_sequences=[phi, sigma],
+            n_steps=steps,
+            return_updates=False,
+        )
+
+    with pg.Model() as model:
+        phi = pg.Uniform("phi", -1, 1)
+        sigma = pg.HalfNormal("sigma", 1.0)
+        pg.CustomDist("y", phi, sigma, dist=ar1_dist, observed=data)
+        prior = pg.draw(model["y"], draws=3, random_seed=2)
+    point = {"phi_interval__": np.array(0.3), "sigma_log__": np.array(np.log(0.5))}
+    got = model.compile_logp(sum=False)(point)[-1]
+    phi_v = -1 + 2 * expit(0.3)
+    want = stats.norm(phi_v * np.r_[0.0, data[:-1]], 0.5).logpdf(data)
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert prior.shape == (3, steps) and np.all(np.diff(prior, axis=1) != 0)
+
+
+def test_model_variables_read_by_the_step_are_one_value_for_all_steps() -> None:
+    data = np.array([0.1, 0.4, -0.2])
+    with pg.Model() as model:
+        pg.Normal("phi", 0, 1)
+
+        def step(x_tm1: Any) -> Any:  # reads phi through the model, not a closure
+            return pg.Normal.dist(model["phi"] * x_tm1, 1.0)
+
+        x = pt.scan(step, outputs_info=pt.constant(0.0), n_steps=3, return_updates=False)
+        pg.Potential("lik", pt.sum(pg.logp(x, data)))
+    assert model["phi"] in x.owner.inputs
+    got = model.compile_logp()({"phi": np.array(0.5)})
+    terms = stats.norm(0.5 * np.r_[0, data[:-1]], 1).logpdf(data)
+    np.testing.assert_allclose(got, stats.norm(0, 1).logpdf(0.5) + terms.sum(), rtol=1e-12)

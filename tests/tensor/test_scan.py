@@ -356,3 +356,36 @@ def test_scan_op_is_held_and_importable_as_pytensor() -> None:
     _, out = cumsum_graph()
     assert isinstance(out.owner.op, Scan)
     assert scan is pt.scan
+
+
+def test_nested_loops() -> None:
+    m = pt.matrix("m")
+
+    def row_cumsum(r: Any) -> Any:
+        return pt.scan(lambda v, acc: acc + v, sequences=r, outputs_info=pt.constant(0.0))[0]
+
+    out = pt.scan(row_cumsum, sequences=m, return_updates=False)
+    mv = RNG.normal(size=(3, 4))
+    np.testing.assert_allclose(out.eval({m: mv}), np.cumsum(mv, axis=1), rtol=1e-12)
+
+    # the inner loop reads the outer step's carry: acc -> acc + sum(k * acc, k < 3)
+    def outer(acc: Any) -> Any:
+        return acc + pt.sum(pt.scan(lambda k: k * acc, sequences=pt.arange(3.0))[0])
+
+    o = pt.scan(outer, outputs_info=pt.constant(1.0), n_steps=3, return_updates=False)
+    np.testing.assert_allclose(o.eval(), [4.0, 16.0, 64.0])
+    assert pg.dprint(o, file="str").count("Scan{") == 4  # outer, inner, both inner graphs
+
+
+def test_step_graph_is_stabilized_like_any_compiled_graph() -> None:
+    # log(1 + exp(x)) overflows at x = 800 as written; the rewrites make it softplus
+    x = pt.vector("x")
+    out = pt.scan(lambda x_t: pt.log(1.0 + pt.exp(x_t)), sequences=x, return_updates=False)
+    np.testing.assert_allclose(out.eval({x: [800.0, 0.0]}), [800.0, np.log(2.0)], rtol=1e-12)
+
+
+def test_n_steps_beyond_a_sequence_is_an_error() -> None:
+    x = pt.vector("x")
+    out = pt.scan(lambda x_t: 2.0 * x_t, sequences=x, n_steps=5, return_updates=False)
+    with pytest.raises(ValueError, match="a sequence has 3 steps, fewer than 5"):
+        out.eval({x: [1.0, 2.0, 3.0]})
