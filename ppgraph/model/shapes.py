@@ -162,10 +162,11 @@ def _data_in(var: Variable) -> list[SharedVariable]:
     return [v for v in ancestors([var]) if isinstance(v, SharedVariable) and "model_data" in v.tag]
 
 
-def shape_mismatch(model: Any) -> Exception | None:
+def shape_mismatch(model: Any, observed: bool = True) -> Exception | None:
     """A ValueError naming the data container, the variable and both shapes
-    when a random variable's parameters or observed data no longer fit its
-    size (after ``pg.set_data``); None when every shape fits."""
+    when a random variable's parameters or (``observed``) observed data no
+    longer fit its size (after ``pg.set_data``); None when every shape fits.
+    Predictive draws pass ``observed=False``: they do not read observed data."""
     rvs = list(model._rvs_in_order)
     sizes = current_sizes(model, rvs)
     probes: list[tuple[TensorVariable, str, int, Variable]] = []  # rv, what, core ndim, var
@@ -176,9 +177,11 @@ def shape_mismatch(model: Any) -> Exception | None:
         probes += [(rv, n, nd, p) for n, nd, p in
                    zip(names, op.ndims_params, rv.owner.inputs[2:], strict=True)]  # fmt: skip
         value = model.rvs_to_values.get(rv)
-        if rv in model.observed_RVs and isinstance(value, Variable):
+        if observed and rv in model.observed_RVs and isinstance(value, Variable):
             probes.append((rv, "observed", -1, value))
-    shapes = _evaluate([p.shape for *_, p in probes]) if probes else []  # type: ignore[attr-defined]
+    # shapes as they are now: through random variables at their current sizes
+    now = refresh(model, [p for *_, p in probes])[0] if probes else []
+    shapes = _evaluate([p.shape for p in now]) if probes else []  # type: ignore[attr-defined]
     for (rv, what, core_nd, var), shp in zip(probes, shapes, strict=True):
         nb = _batch_ndim(rv)
         batch = sizes.get(rv, tuple(rv.type.shape[:nb]))
@@ -190,7 +193,7 @@ def shape_mismatch(model: Any) -> Exception | None:
                 if isinstance(v, SharedVariable) and "model_data" in v.tag]  # fmt: skip
         named = ", ".join(
             f"data container {d.name!r} of shape {np.shape(d.get_value())}" for d in data
-        ) or "no data container"
+        ) or "data fixed when the model was built"
         part = "its observed data" if what == "observed" else f"its parameter {what}"
         return ValueError(
             f"{rv.name} has shape {full}, but {part} has shape {shp} (from {named}); after "

@@ -167,7 +167,7 @@ def sample_posterior_predictive(
     outputs = _pick(model, var_names, list(model.observed_RVs))
     posterior = _posterior_arrays(idata)
     names = [str(v.name) for v in outputs]
-    bad = shape_mismatch(model)
+    bad = shape_mismatch(model, observed=False)
     if bad is not None:
         raise bad
     sizes = refresh(model, outputs)[2]
