@@ -132,7 +132,7 @@ def _inner_graphs(labels: dict[Any, str], lines: list[str], print_type: bool) ->
     after an ``Inner graphs:`` line, as PyTensor prints them: each inner input
     shown as ``*i-<type>``, each inner output under ``>``."""
     from ppgraph.graph.basic import Apply
-    from ppgraph.tensor.scan import Scan
+    from ppgraph.tensor.scan_op import Scan
 
     done: set[Apply] = set()
     while True:

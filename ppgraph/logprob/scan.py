@@ -20,7 +20,7 @@ from ppgraph.graph.basic import Variable
 from ppgraph.graph.traversal import ancestors
 from ppgraph.logprob.basic import _as_value, _measurable_logprob, split_checks, wrap_checks
 from ppgraph.random.op import is_random_variable
-from ppgraph.tensor.scan import Scan, _guard, lift_checks
+from ppgraph.tensor.scan_op import Scan, guard_outputs, lift_checks
 from ppgraph.tensor.shape import concatenate
 from ppgraph.tensor.type import TensorVariable
 
@@ -118,7 +118,7 @@ def scan_logp(op: Scan, var: TensorVariable, value: Any) -> TensorVariable:
         f"{op.name}_logp",
     )
     res = logp_op(*n_steps, *seqs, value, *tap_seqs, *(o for _, o in kept))
-    [lp_seq] = _guard(res[:1], res[1:], checks) if checks else res[:1]
+    [lp_seq] = guard_outputs(res[:1], res[1:], checks) if checks else res[:1]
     result = wrap_checks(lp_seq, outer_checks)
     result.name = f"{var.name}_logprob" if var.name else None
     return result

@@ -24,110 +24,16 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
-from ppgraph.graph.basic import Apply, Constant, Op, Variable
-from ppgraph.graph.traversal import ancestors, toposort
-from ppgraph.tensor.check import Check
+from ppgraph.graph.basic import Constant, Variable
+from ppgraph.graph.traversal import ancestors
+from ppgraph.tensor.scan_op import Scan, ScanOutputError, guard_outputs, lift_checks
 from ppgraph.tensor.type import TensorType, TensorVariable, as_tensor_variable
 
-__all__ = ["Scan", "ScanOutputError", "scan"]
-
-
-class ScanOutputError(TypeError):
-    """The step function returned an output that does not match its ``outputs_info``."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Scan(Op):
-    """A loop over ``n_steps`` steps of the held step graph.
-
-    Outer inputs: ``n_steps`` (when ``has_n_steps``; else the shortest sequence
-    sets it), the sequences (one per tap, already shifted), the initial
-    buffers of the fed-back outputs (``K`` past values for taps down to
-    ``-K``), then the non-sequences. ``inner_inputs`` are their stand-ins in
-    the same order, with one stand-in per tap of a fed-back output.
-    ``taps[i]`` are output ``i``'s taps (``()`` when it is not fed back).
-    Each output is the outputs of all steps, stacked along axis 0.
-    """
-
-    inner_inputs: tuple[Variable, ...]
-    inner_outputs: tuple[Variable, ...]
-    n_seqs: int
-    taps: tuple[tuple[int, ...], ...]
-    has_n_steps: bool = True
-    name: str = "scan_fn"
-
-    default_output: ClassVar[int | None] = None
-
-    @property
-    def n_taps(self) -> int:
-        return sum(len(t) for t in self.taps)
-
-    @property
-    def recurrent(self) -> list[int]:
-        """Indices of the outputs fed back to the next step."""
-        return [i for i, t in enumerate(self.taps) if t]
-
-    @property
-    def n_nonseqs(self) -> int:
-        return len(self.inner_inputs) - self.n_seqs - self.n_taps
-
-    def make_node(self, *args: Any) -> Apply:
-        vs = [a if isinstance(a, Variable) else as_tensor_variable(a) for a in args]
-        n_outer = int(self.has_n_steps) + self.n_seqs + len(self.recurrent) + self.n_nonseqs
-        if len(vs) != n_outer:
-            raise TypeError(f"{self}: expected {n_outer} inputs, got {len(vs)}")
-        n_steps, outer = (vs[0], vs[1:]) if self.has_n_steps else (None, vs)
-        inner = iter(self.inner_inputs)
-        for seq in outer[: self.n_seqs]:
-            _check_stacked(self, seq, next(inner), "sequence")
-        for i, init in zip(self.recurrent, outer[self.n_seqs :], strict=False):
-            stand = [next(inner) for _ in self.taps[i]]
-            _check_stacked(self, init, stand[0], f"outputs_info[{i}]")
-        for ns, stand_in in zip(outer[self.n_seqs + len(self.recurrent) :], inner, strict=True):
-            if not (stand_in.type.is_super(ns.type) or ns.type.is_super(stand_in.type)):
-                raise TypeError(
-                    f"{self}: non-sequence for {stand_in!r} must have type {stand_in.type}, "
-                    f"got {ns.type}"
-                )
-        length = _static_length(n_steps, outer[: self.n_seqs])
-        types = [_stacked_type(o, length) for o in self.inner_outputs]
-        return Apply(self, vs, types)
-
-    def props_str(self) -> str:
-        return self.name
-
-
-def _check_stacked(op: Scan, outer: Variable, inner: Variable, what: str) -> None:
-    """``outer`` must stack values of ``inner``'s type along a first axis."""
-    ot, it = outer.type, inner.type
-    ok = (
-        isinstance(ot, TensorType)
-        and isinstance(it, TensorType)
-        and ot.dtype == it.dtype
-        and len(ot.shape) == len(it.shape) + 1
-    )
-    if not ok:
-        raise TypeError(f"{op}: the {what} {outer!r} of type {ot} does not stack values of {it}")
-
-
-def _static_length(n_steps: Variable | None, seqs: Sequence[Variable]) -> int | None:
-    if isinstance(n_steps, Constant):
-        return int(n_steps.data)
-    lengths = [s.type.shape[0] for s in seqs if isinstance(s.type, TensorType)]
-    if n_steps is None and lengths and None not in lengths:
-        return min(n for n in lengths if n is not None)
-    return None
-
-
-def _stacked_type(inner: Variable, length: int | None) -> TensorType:
-    t = inner.type
-    assert isinstance(t, TensorType)
-    return TensorType(t.dtype, (length, *t.shape))
+__all__ = ["Scan", "ScanOutputError", "lift_checks", "scan"]
 
 
 # -- building a scan -------------------------------------------------------------
@@ -199,39 +105,6 @@ def _free_variables(
         if v not in stand_ins and (v in outer or (v.owner is None and not isinstance(v, Constant)))
     ]
     return list(dict.fromkeys(free))
-
-
-def lift_checks(
-    outputs: Sequence[Variable],
-) -> tuple[list[Variable], list[tuple[Check, list[Variable]]]]:
-    """``outputs`` rebuilt without their Check nodes, and those Checks with their
-    conditions (each reduced to one boolean), to evaluate outside a loop.
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> s = pt.scalar("s")
-        >>> [out], checks = lift_checks([pt.check(2.0 * s, s > 0, msg="s > 0")])
-        >>> str(out.owner.op), [str(op) for op, _ in checks]
-        ('Elemwise{mul}', ['Check{s > 0}'])
-    """
-    from ppgraph.tensor.reduction import all as all_
-
-    memo: dict[Variable, Variable] = {}
-    checks: list[tuple[Check, list[Variable]]] = []
-    for node in toposort(outputs):
-        ins = [memo.get(v, v) for v in node.inputs]
-        if isinstance(node.op, Check):
-            conds = [c if c.ndim == 0 else all_(c) for c in ins[1:]]  # type: ignore[attr-defined]
-            checks.append((node.op, conds))
-            memo[node.outputs[0]] = ins[0]
-            continue
-        if all(a is b for a, b in zip(ins, node.inputs, strict=True)):
-            continue
-        new = node.op.make_node(*ins)
-        for old, out in zip(node.outputs, new.outputs, strict=True):
-            out.name = old.name
-            memo[old] = out
-    return [memo.get(o, o) for o in outputs], checks
 
 
 def _step_type(init: TensorVariable, taps: list[int]) -> TensorType:
@@ -323,6 +196,14 @@ def scan(
         seqs.extend(v[::-1] if go_backwards else v for v in shifted)
     infos = _as_list(outputs_info)
     fed = [_output_taps(info, i) for i, info in enumerate(infos)]
+    for i, (init, taps) in enumerate(fed):
+        if init is not None and taps != [-1]:
+            have = init.type.shape[0] if init.ndim else 0
+            if have is not None and have < -min(taps):
+                raise ValueError(
+                    f"scan: outputs_info[{i}] has {have} initial values along its first "
+                    f"axis; taps {taps} need {-min(taps)}"
+                )
     explicit = [as_tensor_variable(v) for v in _as_list(non_sequences)]
     if n_steps is None and not seqs:
         raise ValueError("scan: give n_steps when there are no sequences")
@@ -387,7 +268,7 @@ def scan(
     results = op(*([steps] if steps is not None else []), *seqs, *inits, *nonseqs)
     values = results[: len(outs)]
     if checks:
-        values = _guard(values, results[len(outs) :], checks)
+        values = guard_outputs(values, results[len(outs) :], checks)
     out: Any = values if return_list or len(values) != 1 else values[0]
     return (out, {}) if return_updates else out
 
@@ -395,19 +276,3 @@ def scan(
 def _fn_name(fn: Callable[..., Any]) -> str:
     name = getattr(fn, "__name__", "<lambda>")
     return "scan_fn" if name == "<lambda>" else name
-
-
-def _guard(
-    values: list[Variable], flags: list[Variable], checks: list[tuple[Check, list[Variable]]]
-) -> list[Variable]:
-    """The loop's outputs under its lifted Checks, each condition held at every step."""
-    from ppgraph.tensor.reduction import all as all_
-
-    flag_seqs = iter(flags)
-    guards = [(op, [all_(next(flag_seqs)) for _ in conds]) for op, conds in checks]
-    out = []
-    for v in values:
-        for op, conds in guards:
-            v = op(v, *conds)
-        out.append(v)
-    return out

@@ -389,3 +389,15 @@ def test_n_steps_beyond_a_sequence_is_an_error() -> None:
     out = pt.scan(lambda x_t: 2.0 * x_t, sequences=x, n_steps=5, return_updates=False)
     with pytest.raises(ValueError, match="a sequence has 3 steps, fewer than 5"):
         out.eval({x: [1.0, 2.0, 3.0]})
+
+
+def test_lengths_known_when_building_are_checked_then() -> None:
+    x = pt.vector("x", shape=(3,))
+    with pytest.raises(ValueError, match="n_steps is 5, but a sequence has 3 steps"):
+        pt.scan(lambda x_t: 2.0 * x_t, sequences=x, n_steps=5)
+    with pytest.raises(ValueError, match=r"outputs_info\[0\] has 1 initial values.*need 2"):
+        pt.scan(
+            lambda a, b: a + b,
+            n_steps=3,
+            outputs_info=dict(initial=pt.constant([0.0]), taps=[-2, -1]),
+        )

@@ -20,7 +20,7 @@ from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_typ
 from ppgraph.backend.jax.dispatch.shape import static_ints
 from ppgraph.graph.basic import Apply, Constant
 from ppgraph.random.op import RandomKeyType
-from ppgraph.tensor.scan import Scan
+from ppgraph.tensor.scan_op import Scan
 
 
 @functools.lru_cache(maxsize=128)
