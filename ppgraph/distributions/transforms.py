@@ -34,14 +34,9 @@ from ppgraph.logprob.transforms import (
     ordered,
     simplex,
 )
-from ppgraph.logprob.transforms_extra import (
-    LogExpM1,
-    SumTo1,
-    ZeroSumTransform,
-    log_exp_m1,
-    sum_to_1,
-)
+from ppgraph.logprob.transforms_extra import LogExpM1, SumTo1, log_exp_m1, sum_to_1
 from ppgraph.logprob.transforms_lkj import CholeskyCovPacked
+from ppgraph.logprob.transforms_zerosum import ZeroSumTransform
 
 __all__ = [
     "Chain", "ChainedTransform", "CholeskyCovPacked", "Circular", "Interval", "Log",

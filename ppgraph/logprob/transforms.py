@@ -386,7 +386,11 @@ TRANSFORMS: dict[str, Factory] = {
     "circular": lambda d: circular,
 }
 
-_EXTRA_MODULES = ("ppgraph.logprob.transforms_lkj", "ppgraph.logprob.transforms_extra")
+_EXTRA_MODULES = (
+    "ppgraph.logprob.transforms_lkj",
+    "ppgraph.logprob.transforms_extra",
+    "ppgraph.logprob.transforms_zerosum",
+)
 
 
 def register_transform(name: str, factory: Factory) -> None:

@@ -1,21 +1,12 @@
-r"""PyMC's remaining transforms: ``sum_to_1``, ``log_exp_m1`` and ``ZeroSumTransform``.
-
-``ZeroSumTransform(zerosum_axes)`` is the default transform of
-``ZeroSumNormal``: along each axis in ``zerosum_axes`` a value of size
-:math:`n` that sums to zero is stored as :math:`n - 1` free numbers. The map
-back is an isometry onto the zero-sum subspace (a Householder-like reflection:
-with :math:`s = \sum_i y_i` and :math:`c = \sqrt n`,
-:math:`x_i = y_i - s / (n + c)` for :math:`i < n` and :math:`x_n = -s / c`), so
-its log-Jacobian, measured on that subspace, is zero. Value variables are named
-``{name}_zerosum__`` as in PyMC.
+r"""PyMC's ``sum_to_1`` and ``log_exp_m1`` transforms (``ZeroSumTransform`` is in
+``transforms_zerosum.py``).
 
 Example:
     >>> import ppgraph.tensor as pt
-    >>> from ppgraph.logprob.transforms_extra import ZeroSumTransform
-    >>> y = pt.tensor("float64", shape=(2,), name="y")
-    >>> x = ZeroSumTransform((-1,)).backward(y).eval({y: [1.0, 2.0]})
-    >>> x.shape, bool(abs(x.sum()) < 1e-12)
-    ((3,), True)
+    >>> from ppgraph.logprob.transforms_extra import log_exp_m1
+    >>> x = pt.scalar("x")
+    >>> round(float(log_exp_m1.forward(x).eval({x: 1.0})), 6)
+    0.541325
 """
 
 from __future__ import annotations
@@ -23,15 +14,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-import numpy as np
-
 from ppgraph.logprob.transforms import Transform, register_transform
 from ppgraph.tensor import math as m
 from ppgraph.tensor.reduction import sum as sum_
 from ppgraph.tensor.shape import concatenate
-from ppgraph.tensor.type import TensorVariable, as_tensor_variable, constant
+from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
-__all__ = ["LogExpM1", "SumTo1", "ZeroSumTransform", "log_exp_m1", "sum_to_1"]
+__all__ = ["LogExpM1", "SumTo1", "log_exp_m1", "sum_to_1"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,76 +74,6 @@ class LogExpM1(Transform):
 
     def log_jac_det(self, value: Any, *params: Any) -> TensorVariable:
         return m.log_sigmoid(value)
-
-
-def _axis_index(axis: int, index: slice) -> tuple[slice, ...]:
-    return (*(slice(None),) * axis, index)
-
-
-@dataclasses.dataclass(frozen=True)
-class ZeroSumTransform(Transform):
-    """Zero sums along ``zerosum_axes`` (negative axes, as PyMC's ``n_zerosum_axes``
-    gives them): the value has one entry less along each. The axes must have
-    static sizes.
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> from ppgraph.logprob.transforms_extra import ZeroSumTransform
-        >>> t = ZeroSumTransform([-1])
-        >>> x = pt.tensor("float64", shape=(3,), name="x")
-        >>> t.forward(x).eval({x: [1.0, -3.0, 2.0]}).shape
-        (2,)
-    """
-
-    name: ClassVar[str] = "zerosum"
-
-    zerosum_axes: tuple[int, ...] = (-1,)
-
-    def __post_init__(self) -> None:
-        axes = tuple(int(a) for a in np.atleast_1d(np.asarray(self.zerosum_axes)))
-        if not axes or any(a >= 0 for a in axes):
-            raise ValueError(
-                f"ZeroSumTransform: zerosum_axes are negative axes (-1, -2, ...), got "
-                f"{self.zerosum_axes!r}"
-            )
-        object.__setattr__(self, "zerosum_axes", axes)
-
-    @property
-    def ndim_supp(self) -> int:  # type: ignore[override]
-        return len(self.zerosum_axes)
-
-    def _size(self, x: TensorVariable, axis: int, extra: int) -> TensorVariable:
-        size = x.type.shape[axis]
-        if size is None:
-            raise ValueError(
-                f"ZeroSumTransform needs a static size along axis {axis} of {x!r} ({x.type})"
-            )
-        return constant(float(size + extra), dtype=x.dtype)
-
-    def forward(self, value: Any, *params: Any) -> TensorVariable:
-        x = as_tensor_variable(value)
-        for axis in self.zerosum_axes:
-            ax = x.ndim + axis
-            n = self._size(x, ax, 0)
-            last = x[_axis_index(ax, slice(-1, None))]
-            # y_i = x_i + s / (n + sqrt n), with s = -sqrt(n) x_n
-            shift = -last * m.sqrt(n) / (n + m.sqrt(n))
-            x = x[_axis_index(ax, slice(None, -1))] + shift
-        return x
-
-    def backward(self, value: Any, *params: Any) -> TensorVariable:
-        y = as_tensor_variable(value)
-        for axis in self.zerosum_axes:
-            ax = y.ndim + axis
-            n = self._size(y, ax, 1)
-            s = sum_(y, axis=ax, keepdims=True)
-            head = y - s / (n + m.sqrt(n))
-            y = concatenate([head, -s / m.sqrt(n)], axis=ax)
-        return y
-
-    def log_jac_det(self, value: Any, *params: Any) -> TensorVariable:
-        y = as_tensor_variable(value)
-        return sum_(m.mul(y, 0.0), axis=tuple(y.ndim + a for a in self.zerosum_axes))
 
 
 sum_to_1 = SumTo1()
