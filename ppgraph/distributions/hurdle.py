@@ -52,7 +52,7 @@ def hurdle_logcdf(x: Any, psi: Any, base_logcdf: Any, log_below: Any, lower: Any
     gain = base_logcdf + m.log1mexp(m.minimum(log_below - base_logcdf, 0.0))
     low = m.logaddexp(m.log1p(-psi), m.log(psi) + gain - m.log1mexp(log_below))
     res = m.where(x >= lower, m.where(high < LOG_HALF, low, high), m.log1p(-psi))
-    return m.where(x < 0, -np.inf, res)
+    return m.where(x < 0, -np.inf, m.where(m.isnan(x), np.nan, res))
 
 
 def _eps(value: Any) -> float:
