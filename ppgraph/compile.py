@@ -128,7 +128,7 @@ class _Compiled:
             if self.seen.get(var) is not value:
                 if value.dtype.kind == "f" and np.isnan(value).any():
                     raise ValueError(
-                        f"data container {var.name!r} holds {int(np.isnan(value).sum())} NaN "
+                        f"data container {var.name!r} has {int(np.isnan(value).sum())} NaN "
                         "value(s) (given through pg.set_data?); data containers are not "
                         "imputed: drop them, or give them as observed= data to impute them"
                     )

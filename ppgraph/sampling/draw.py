@@ -23,6 +23,7 @@ from ppgraph.compile import _compiled, _needs_x64
 from ppgraph.errors import ParameterValueError
 from ppgraph.graph.basic import SharedVariable, Variable
 from ppgraph.graph.traversal import ancestors, graph_inputs
+from ppgraph.model.missing import DATA_TAG, check_data_value
 from ppgraph.random.op import RandomKeyType, is_random_variable
 from ppgraph.sampling.seeds import seed_data
 
@@ -128,6 +129,9 @@ def draw(
                 _messages.pop(_cache.popitem(last=False)[0], None)
     fn, shared, x64 = hit
     values = [s.get_value() for s in shared]
+    for s, value in zip(shared, values, strict=True):
+        if s.tag.get(DATA_TAG):  # NaN given through pg.set_data is an error, not NaN draws
+            check_data_value(str(s.name), value, "pg.draw")
     with jax.enable_x64(True) if x64 else contextlib.nullcontext():
         res, oks = fn(seed_data(random_seed), values)
     flags = np.asarray(oks).reshape(-1)

@@ -22,7 +22,7 @@ from ppgraph.errors import ParameterValueError
 from ppgraph.graph.basic import SharedVariable, Variable
 from ppgraph.graph.traversal import clone_replace, graph_inputs
 from ppgraph.model.core import Model, modelcontext
-from ppgraph.model.missing import refuse_masked
+from ppgraph.model.missing import DATA_TAG, check_data_value, refuse_masked
 from ppgraph.model.shapes import refresh, shape_mismatch
 from ppgraph.random.op import RandomKeyType
 from ppgraph.sampling import pickling  # noqa: F401  (pickle support for pg.logdensity)
@@ -83,6 +83,8 @@ def _posterior_arrays(idata: Any) -> Mapping[str, np.ndarray]:
     """``{name: (chain, draw, ...)}`` from InferenceData, a Dataset or a dict."""
     post = getattr(idata, "posterior", idata)
     if isinstance(post, Mapping) and not hasattr(post, "data_vars"):
+        for k, v in post.items():
+            refuse_masked(v, f"sample_posterior_predictive: the draws of {k}")
         return {k: np.asarray(v) for k, v in post.items()}
     if hasattr(post, "data_vars"):
         return {str(k): np.asarray(post[k].transpose("chain", "draw", ...).values)
@@ -184,7 +186,6 @@ def sample_posterior_predictive(
         arr = posterior.get(str(rv.name))
         if arr is None:  # not needed by the outputs: any value of the right shape
             arr = np.zeros((*lead, *[s or 1 for s in t.shape]), rv.dtype)
-        refuse_masked(arr, f"sample_posterior_predictive: the draws of {rv.name}")
         if not t.accepts_shape(np.shape(arr)[2:]):
             raise ValueError(
                 f"the posterior draws of {rv.name} have shape {np.shape(arr)[2:]} per draw, "
@@ -195,6 +196,9 @@ def sample_posterior_predictive(
     keys = jax.random.split(seed_key(random_seed), n * max(len(pred.keys), 1))
     key_data = np.asarray(jax.random.key_data(keys)).reshape(n, max(len(pred.keys), 1), -1)
     data = [s.get_value() for s in pred.shared]
+    for s, value in zip(pred.shared, data, strict=True):
+        if s.tag.get(DATA_TAG):  # NaN given through pg.set_data is an error, not NaN draws
+            check_data_value(str(s.name), value, "sample_posterior_predictive")
     out, oks = map_draws(pred.one, [key_data, *values], data, x64=pred.x64)
     pred.refuse(oks)
     group = {nm: o.reshape(*lead, *o.shape[1:]) for nm, o in zip(names, out, strict=True)}

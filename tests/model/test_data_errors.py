@@ -1,0 +1,146 @@
+"""No silent wrong answers from data: NaN in data containers, masked arrays
+outside observed=, draws with invalid parameters, a variable named like
+another's value variable, a non-integer shape, find_MAP at -inf."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ppgraph as pg
+import ppgraph.tensor as pt
+
+MASKED = np.ma.masked_array([1.0, 99.0, 3.0], mask=[0, 1, 0])
+
+
+def _model() -> pg.Model:
+    with pg.Model() as m:
+        x = pg.Data("x", [1.0, 2.0, 3.0])
+        s = pg.HalfNormal("s", 1.0)
+        pg.Normal("y", x, s, observed=[1.0, 2.0, 2.5])
+    return m
+
+
+# --- NaN in data containers (PyMC imputes only plain observed arrays) ----------
+
+
+def test_nan_in_a_data_container_is_an_error() -> None:
+    with pg.Model(), pytest.raises(ValueError, match=r"pg.Data: data container 'x' has 1 NaN"):
+        pg.Data("x", [1.0, np.nan])
+
+
+def test_nan_given_through_set_data_is_an_error_where_used() -> None:
+    m = _model()
+    logp = m.compile_logp()
+    assert np.isfinite(logp({"s_log__": 0.0}))
+    pg.set_data({"x": [1.0, np.nan, 3.0]}, model=m)
+    with pytest.raises(ValueError, match="data container 'x' has 1 NaN"):  # was a silent -inf
+        logp({"s_log__": 0.0})
+    with pytest.raises(ValueError, match="data container 'x' has 1 NaN"):
+        pg.sample_posterior_predictive({"s": np.ones((1, 2))}, model=m)
+    with pytest.raises(ValueError, match="data container 'x' has 1 NaN"):
+        pg.sample_prior_predictive(draws=2, model=m)
+    pg.set_data({"x": [1.0, 2.0, 3.0]}, model=m)
+    assert np.isfinite(logp({"s_log__": 0.0}))
+
+
+# --- masked arrays: honoured (imputed) in observed=, refused elsewhere ----------
+
+
+def test_masked_observed_is_honoured() -> None:
+    with pg.Model() as m, pytest.warns(pg.ImputationWarning):
+        pg.Normal("y", 0.0, 1.0, observed=MASKED)
+    np.testing.assert_array_equal(m.rvs_to_values[m["y_observed"]].get_value(), [1.0, 3.0])
+
+
+def test_masked_arrays_refused_as_function_inputs_and_points() -> None:
+    a = pt.vector("a")
+    with pytest.raises(pg.InputError, match="input a: got a masked array with 1 masked"):
+        pg.function([a], 2.0 * a)(MASKED)
+    with pg.Model() as m:
+        pg.Normal("z", 0.0, 1.0, shape=3)
+    with pytest.raises(pg.InputError, match="masked array"):
+        m.compile_logp()({"z": MASKED})
+    # a mask with nothing masked hides nothing
+    np.testing.assert_array_equal(pg.function([a], 2.0 * a)(np.ma.masked_array([1.0])), [2.0])
+
+
+def test_masked_posterior_draws_refused() -> None:
+    m = _model()
+    draws = np.ma.masked_array(np.ones((1, 2)), mask=[[0, 1]])
+    with pytest.raises(TypeError, match="draws of s: got a masked array with 1 masked entry"):
+        pg.sample_posterior_predictive({"s": draws}, model=m)
+
+
+@pytest.mark.xfail(strict=True, reason="pg.Data and pg.set_data (model/vars.py, another "
+                   "helper's file) call np.asarray before the model sees the mask")  # fmt: skip
+def test_masked_data_containers_refused() -> None:
+    with pg.Model(), pytest.raises(TypeError, match="masked"):
+        pg.Data("x", MASKED)
+    m = _model()
+    with pytest.raises(TypeError, match="masked"):
+        pg.set_data({"x": MASKED}, model=m)
+
+
+# --- draws refuse invalid parameters, as the log-density does --------------------
+
+
+def test_draw_with_a_failing_check_names_the_variable() -> None:
+    with pytest.raises(pg.ParameterValueError, match=r"sd: sigma > 0"):
+        x = pg.Normal.dist(0.0, -1.0)
+        x.name = "sd"
+        pg.draw(x, draws=3)
+    with pytest.raises(pg.ParameterValueError, match=r"p > 1|p <= 1"):
+        pg.draw(pg.Bernoulli.dist(p=1.5), draws=3)
+
+
+def test_predictive_draws_with_a_failing_check() -> None:
+    with pg.Model() as m:
+        mu = pg.Normal("mu", 0.0, 1.0)
+        pg.Normal("y", mu, -2.0, observed=[0.0, 1.0])
+    with pytest.raises(pg.ParameterValueError, match=r"y: sigma > 0"):
+        pg.sample_prior_predictive(draws=5, model=m)
+    m = _model()
+    with pytest.raises(pg.ParameterValueError, match=r"y: sigma > 0"):
+        pg.sample_posterior_predictive({"s": np.array([[1.0, -1.0]])}, model=m)
+    ok = pg.sample_posterior_predictive({"s": np.array([[1.0, 2.0]])}, model=m, random_seed=0)
+    assert ok.posterior_predictive["y"].shape == (1, 2, 3)
+
+
+# --- names --------------------------------------------------------------------
+
+
+def test_a_name_like_another_value_variable_is_an_error_either_order() -> None:
+    with pg.Model():
+        pg.HalfNormal("s", 1.0)
+        with pytest.raises(ValueError, match="'s_log__' is the name of s's value variable"):
+            pg.Normal("s_log__", 0.0, 1.0)
+    with pg.Model():
+        pg.Normal("s_log__", 0.0, 1.0)
+        with pytest.raises(ValueError, match="s: its value variable would be named s_log__"):
+            pg.HalfNormal("s", 1.0)
+
+
+# --- shapes and find_MAP ---------------------------------------------------------
+
+
+def test_a_non_integer_shape_names_the_variable() -> None:
+    with pg.Model() as m:
+        with pytest.raises(TypeError, match=r"y: shape must be ints .* got 2\.5"):
+            m.rv_shape(shape=2.5, name="y")
+        with pytest.raises(TypeError, match=r"y: shape must be ints .* got \(2, 1\.5\)"):
+            m.rv_shape(shape=(2, 1.5), name="y")
+
+
+@pytest.mark.xfail(strict=True, reason="Distribution.__new__ (distributions/distribution.py, "
+                   "another helper's file) does not yet pass shape= to model.rv_shape")  # fmt: skip
+def test_shape_2_5_in_a_distribution_names_the_variable() -> None:
+    with pg.Model(), pytest.raises(TypeError, match=r"y: shape must be ints"):
+        pg.Normal("y", 0.0, 1.0, shape=2.5)
+
+
+def test_find_map_says_it_started_at_minus_inf() -> None:
+    with pg.Model() as m:
+        pg.Uniform("u", 0.0, 1.0, transform=None)
+    with pytest.raises(pg.SamplingError, match=r"(?s)started where logp = -inf.*u ~ U"):
+        pg.find_MAP(start={"u": 2.0}, model=m)
