@@ -182,3 +182,38 @@ def test_float32_jit_and_density_dist_alias() -> None:
     np.testing.assert_allclose(out, want, rtol=2e-6)
     got = jax.jit(f.jax_fn)({"mu": np.float32(0.2)})
     np.testing.assert_allclose(got, want, rtol=2e-6)
+
+
+def test_dims_discrete_dtype_and_ndim_supp() -> None:
+    def pois_logp(value: Any, lam: Any) -> Any:
+        return pg.logp(pg.Poisson.dist(lam), value)
+
+    def pois_random(lam: Any, rng: Any = None, size: Any = None) -> Any:
+        return jax.random.poisson(rng, lam, size)
+
+    with pg.Model(coords={"site": ["a", "b", "c"]}) as m:
+        k = pg.CustomDist("k", 2.5, logp=pois_logp, random=pois_random, dtype="int64",
+                          dims="site", class_name="MyPoisson")  # fmt: skip
+    assert k.type.shape == (3,) and k.dtype == "int64"
+    assert m.discrete_value_vars == [m.rvs_to_values[k]]
+    np.testing.assert_allclose(
+        m.compile_logp()({"k": np.array([0, 2, 5])}), stats.poisson(2.5).logpmf([0, 2, 5]).sum()
+    )
+    d = pg.draw(k, draws=400, random_seed=3)
+    assert d.dtype == np.int64 and abs(d.mean() - 2.5) < 0.3
+
+    def mv_logp(value: Any, mu: Any) -> Any:
+        return pt.sum(normal_logp(value, mu, 1.0), axis=-1)
+
+    with pg.Model() as m2:
+        pg.CustomDist("v", 0.0, logp=mv_logp, ndim_supp=1, ndims_params=[0], shape=(2, 4))
+    assert m2.initial_point()["v"].shape == (2, 4)
+
+
+def test_initval_feeds_the_samplers_start() -> None:
+    with pg.Model() as m:
+        pg.HalfNormal("s", 1.0, initval=3.0)
+        pg.CustomDist("c", 0.0, logp=lambda v, mu: -((v - mu) ** 2), initval=0.25)
+    pos = pg.initial_positions(m, chains=2, random_seed=0, jitter=0.0)
+    np.testing.assert_allclose(pos["s_log__"], np.log([3.0, 3.0]))
+    np.testing.assert_allclose(pos["c"], [0.25, 0.25])
