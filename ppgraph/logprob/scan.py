@@ -8,7 +8,9 @@ density at ``v[t]``, with the previous values of ``x`` taken from ``v`` (and
 from the initial values before ``v[0]``). Given ``v``, no step depends on
 another, so the log-density is a new loop with no feedback over the
 sequences, ``v`` and ``v`` shifted by each tap: the JAX backend vectorizes it
-(``jax.vmap``) rather than looping. Parameter Checks of the step hold at
+(``jax.vmap``) rather than looping. When the step's density also reads
+fed-back outputs computed without a draw (a GARCH volatility), those are
+computed again along ``v``, in a loop. Parameter Checks of the step hold at
 every step and guard the result.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ppgraph.graph.basic import Variable
-from ppgraph.graph.traversal import ancestors
+from ppgraph.graph.traversal import ancestors, clone_replace
 from ppgraph.logprob.basic import _as_value, _measurable_logprob, split_checks, wrap_checks
 from ppgraph.random.op import is_random_variable
 from ppgraph.tensor.scan_op import Scan, guard_outputs, lift_checks
@@ -30,28 +32,9 @@ __all__ = ["scan_logp"]
 def _refuse(var: Variable, why: str) -> NotImplementedError:
     return NotImplementedError(
         f"logp of {var!r}: {why}. A loop has a density when each step draws the output "
-        "whose value is given, from the previous values of that output, sequences and "
-        "non-sequences"
+        "whose value is given, from previous values of it, of outputs computed without "
+        "drawing, sequences and non-sequences"
     )
-
-
-def _step_logp(op: Scan, i: int, var: Variable) -> tuple[TensorVariable, Variable]:
-    """Step ``t``'s log-density graph and the stand-in for ``v[t]`` it is a graph of."""
-    from ppgraph.logprob.basic import logp
-
-    step_out = op.inner_outputs[i]
-    v_t = step_out.type.make_variable(name="value_t")
-    try:
-        lp = logp(step_out, v_t)
-    except TypeError as exc:
-        raise _refuse(var, f"its step output {i} is not random ({exc})") from None
-    other_taps = {v for j, taps in _tap_inputs(op).items() if j != i for v in taps}
-    for v in ancestors([lp], blockers=op.inner_inputs):
-        if v in other_taps:
-            raise _refuse(var, "its step reads another fed-back output, which has no value")
-        if is_random_variable(v):
-            raise _refuse(var, f"its step's density depends on {v!r}, a draw with no value")
-    return lp, v_t
 
 
 def _tap_inputs(op: Scan) -> dict[int, list[Variable]]:
@@ -60,10 +43,44 @@ def _tap_inputs(op: Scan) -> dict[int, list[Variable]]:
     return {i: [next(it) for _ in op.taps[i]] for i in op.recurrent}
 
 
+def _step_graphs(
+    op: Scan, i: int, var: Variable
+) -> tuple[TensorVariable, Variable, dict[int, Variable]]:
+    """Step ``t``'s log-density graph, the stand-in for ``v[t]`` it is a graph
+    of, and the fed-back outputs it needs (by index): outputs computed without
+    a draw, as graphs of ``v[t]`` where they read the valued output."""
+    from ppgraph.logprob.basic import logp
+
+    step_out = op.inner_outputs[i]
+    v_t = step_out.type.make_variable(name="value_t")
+    try:
+        lp = logp(step_out, v_t)
+    except TypeError as exc:
+        raise _refuse(var, f"its step output {i} is not random ({exc})") from None
+    taps = _tap_inputs(op)
+    owner = {v: j for j, vs in taps.items() if j != i for v in vs}
+    carried: dict[int, Variable] = {}
+    todo: list[Variable] = [lp]
+    while todo:
+        graph = todo.pop()
+        for v in ancestors([graph], blockers=op.inner_inputs):
+            if is_random_variable(v):
+                raise _refuse(var, f"its step's density depends on {v!r}, a draw with no value")
+            j = owner.get(v)
+            if j is not None and j not in carried:
+                [carried[j]] = clone_replace([op.inner_outputs[j]], {step_out: v_t})
+                todo.append(carried[j])
+    return lp, v_t, dict(sorted(carried.items()))
+
+
 @_measurable_logprob.register(Scan)
 def scan_logp(op: Scan, var: TensorVariable, value: Any) -> TensorVariable:
     """The log-density of ``var`` (an output of a loop whose step draws it) at
     ``value``: one term per step, stacked as the output is.
+
+    Other fed-back outputs the step's density reads (a GARCH volatility
+    computed from the previous values) are computed again along the values,
+    in a loop; without them the density is one vectorized pass.
 
     Example:
         >>> import numpy as np
@@ -86,21 +103,21 @@ def scan_logp(op: Scan, var: TensorVariable, value: Any) -> TensorVariable:
     n_known, v_known = var.type.shape[0], value.type.shape[0]
     if n_known is not None and v_known is not None and n_known != v_known:
         raise ValueError(f"logp of {var!r}: the value has {v_known} steps, the loop {n_known}")
-    lp, v_t = _step_logp(op, i, var)
+    lp, v_t, carried = _step_graphs(op, i, var)
     [inner], checks = lift_checks([lp])
     flags = [c for _, conds in checks for c in conds]
     n_steps = node.inputs[:1] if op.has_n_steps else []
     outer = node.inputs[len(n_steps) :]
     seqs = outer[: op.n_seqs]
+    taps = _tap_inputs(op)
     tap_seqs: list[Variable] = []
-    tap_ins: list[Variable] = []
     if i in op.recurrent:
         buf = outer[op.n_seqs + op.recurrent.index(i)]
         k_max = -min(op.taps[i])
         series = concatenate([buf[:k_max], value])  # type: ignore[index]
         tap_seqs = [series[k_max + k : k] for k in op.taps[i]]
-        tap_ins = _tap_inputs(op)[i]
-    needed = set(ancestors([inner, *flags], blockers=op.inner_inputs))
+    inits = [outer[op.n_seqs + op.recurrent.index(j)] for j in carried]
+    needed = set(ancestors([inner, *flags, *carried.values()], blockers=op.inner_inputs))
     ns_start = op.n_seqs + op.n_taps
     kept = [
         (stand, o)
@@ -109,16 +126,24 @@ def scan_logp(op: Scan, var: TensorVariable, value: Any) -> TensorVariable:
         )
         if stand in needed
     ]
+    seq_taps = taps.get(i, [])
     logp_op = Scan(
-        (*op.inner_inputs[: op.n_seqs], v_t, *tap_ins, *(s for s, _ in kept)),
-        (inner, *flags),
-        op.n_seqs + 1 + len(tap_ins),
-        ((),) * (1 + len(flags)),
+        (
+            *op.inner_inputs[: op.n_seqs],
+            v_t,
+            *seq_taps,
+            *(v for j in carried for v in taps[j]),
+            *(stand for stand, _ in kept),
+        ),
+        (inner, *flags, *carried.values()),
+        op.n_seqs + 1 + len(seq_taps),
+        (*((),) * (1 + len(flags)), *(op.taps[j] for j in carried)),
         op.has_n_steps,
         f"{op.name}_logp",
     )
-    res = logp_op(*n_steps, *seqs, value, *tap_seqs, *(o for _, o in kept))
-    [lp_seq] = guard_outputs(res[:1], res[1:], checks) if checks else res[:1]
+    res = logp_op(*n_steps, *seqs, value, *tap_seqs, *inits, *(o for _, o in kept))
+    lp_and_flags = res[: 1 + len(flags)]
+    [lp_seq] = guard_outputs(lp_and_flags[:1], lp_and_flags[1:], checks) if checks else res[:1]
     result = wrap_checks(lp_seq, outer_checks)
     result.name = f"{var.name}_logprob" if var.name else None
     return result

@@ -177,14 +177,14 @@ def test_errors() -> None:
     with pytest.raises(NotImplementedError, match="not random"):
         pg.logp(det, np.zeros(3))
 
-    # the density of output 0 reads output 1, which has no value
+    # the density of output 0 reads output 1, a draw with no value
     def two(a_tm1: Any, b_tm1: Any) -> Any:
-        return pg.Normal.dist(b_tm1, 1.0), b_tm1 + 1.0
+        return pg.Normal.dist(b_tm1, 1.0), pg.Normal.dist(a_tm1, 1.0)
 
     a, _ = pt.scan(
         two, outputs_info=[pt.constant(0.0), pt.constant(0.0)], n_steps=3, return_updates=False
     )
-    with pytest.raises(NotImplementedError, match="another fed-back output"):
+    with pytest.raises(NotImplementedError, match="a draw with no value"):
         pg.logp(a, np.zeros(3))
 
     # a draw inside the step that has no value
@@ -243,3 +243,52 @@ def test_model_variables_read_by_the_step_are_one_value_for_all_steps() -> None:
     got = model.compile_logp()({"phi": np.array(0.5)})
     terms = stats.norm(0.5 * np.r_[0, data[:-1]], 1).logpdf(data)
     np.testing.assert_allclose(got, stats.norm(0, 1).logpdf(0.5) + terms.sum(), rtol=1e-12)
+
+
+def test_garch_written_as_pymc_does_carries_its_volatility() -> None:
+    # step: sigma_t^2 = w + a r_{t-1}^2 + b sigma_{t-1}^2, r_t ~ Normal(0, sigma_t);
+    # the volatility is a second fed-back output, computed without a draw
+    w, a, b = pt.scalar("w"), pt.scalar("a"), pt.scalar("b")
+
+    def step(r_tm1: Any, s2_tm1: Any, w: Any, a: Any, b: Any) -> Any:
+        s2_t = w + a * r_tm1**2 + b * s2_tm1
+        return pg.Normal.dist(0.0, pt.sqrt(s2_t)), s2_t
+
+    r, _ = pt.scan(
+        step,
+        outputs_info=[pt.constant(0.1), pt.constant(0.5)],
+        non_sequences=[w, a, b],
+        n_steps=20,
+        return_updates=False,
+    )
+    v = RNG.normal(size=20) * 0.7
+    got = pg.logp(r, v).eval({w: 0.2, a: 0.3, b: 0.5})
+    prev_r, s2_t, want = 0.1, 0.5, []
+    for v_t in v:
+        s2_t = 0.2 + 0.3 * prev_r**2 + 0.5 * s2_t
+        want.append(stats.norm(0.0, np.sqrt(s2_t)).logpdf(v_t))
+        prev_r = v_t
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    draws = pg.draw(
+        pg.clone_replace([r], {w: pt.constant(0.2), a: pt.constant(0.3), b: pt.constant(0.5)})[0],
+        draws=4,
+        random_seed=1,
+    )
+    assert draws.shape == (4, 20) and np.all(np.isfinite(draws))
+
+
+def test_markov_chain_of_a_discrete_state() -> None:
+    trans = np.array([[0.9, 0.1], [0.2, 0.8]])
+    p = pt.constant(trans)
+    z = pt.scan(
+        lambda z_tm1: pg.Categorical.dist(p=p[z_tm1]),
+        outputs_info=pt.constant(0),
+        n_steps=6,
+        return_updates=False,
+    )
+    v = np.array([0, 0, 1, 1, 0, 1])
+    np.testing.assert_allclose(pg.logp(z, v).eval(), np.log(trans[np.r_[0, v[:-1]], v]))
+    draws = pg.draw(z, draws=4000, random_seed=0)
+    # P(z_1 = 1) = P(z_0=0) P(0->1) + P(z_0=1) P(1->1), from z_{-1} = 0
+    want = 0.9 * 0.1 + 0.1 * 0.8
+    assert abs((draws[:, 1] == 1).mean() - want) < 4 * np.sqrt(want * (1 - want) / 4000)
