@@ -147,8 +147,13 @@ def scan(
     outputs_info: Any = None,
     non_sequences: Any = None,
     n_steps: Any = None,
+    truncate_gradient: int = -1,
     go_backwards: bool = False,
+    mode: Any = None,
     name: str | None = None,
+    profile: Any = False,
+    allow_gc: Any = None,
+    strict: bool = False,
     return_list: bool = False,
     return_updates: bool = True,
 ) -> Any:
@@ -169,6 +174,11 @@ def scan(
     keys of random variables it draws are extra inputs of the loop; draws
     inside the loop get a new key at every step.
 
+    With ``strict``, ``fn`` may read no outer variable but through its
+    arguments (random keys aside). ``mode``, ``profile`` and ``allow_gc`` are
+    accepted and ignored (PyTensor's compile options); ``truncate_gradient``
+    must be -1 (JAX differentiates the whole loop).
+
     Returns ``(outputs, updates)`` as PyTensor does (``updates`` is always an
     empty dict in ppgraph), or only the outputs with ``return_updates=False``;
     one output is returned alone unless ``return_list``.
@@ -187,6 +197,11 @@ def scan(
         >>> y.eval({x: [1.0, 0.0, 0.0]})
         array([1. , 0.5, 0. ])
     """
+    if truncate_gradient != -1:
+        raise NotImplementedError(
+            f"scan: truncate_gradient={truncate_gradient}; JAX differentiates the whole "
+            "loop (leave it at -1)"
+        )
     seqs: list[TensorVariable] = []
     for i, s in enumerate(_as_list(sequences)):
         x, taps = _sequence_taps(s, i)
@@ -237,6 +252,8 @@ def scan(
     # Free variables of the step become implicit non-sequences.
     stand_ins = [*seq_ins, *tap_ins, *ns_ins]
     free = _free_variables(outs, stand_ins, _closure_variables(fn))
+    if strict:
+        _check_strict(free)
     replace = {}
     for v in free:
         j = next((k for k, e in enumerate(explicit) if e is v), None)
@@ -271,6 +288,15 @@ def scan(
         values = guard_outputs(values, results[len(outs) :], checks)
     out: Any = values if return_list or len(values) != 1 else values[0]
     return (out, {}) if return_updates else out
+
+
+def _check_strict(free: Sequence[Variable]) -> None:
+    bad = [v for v in free if isinstance(v.type, TensorType)]  # not a random key
+    if bad:
+        raise ValueError(
+            f"scan(strict=True): the step reads {bad[0]!r} from outside; pass it in "
+            "non_sequences (or sequences)"
+        )
 
 
 def _fn_name(fn: Callable[..., Any]) -> str:

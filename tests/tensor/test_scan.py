@@ -401,3 +401,19 @@ def test_lengths_known_when_building_are_checked_then() -> None:
             n_steps=3,
             outputs_info=dict(initial=pt.constant([0.0]), taps=[-2, -1]),
         )
+
+
+def test_pytensor_keywords() -> None:
+    x, w = pt.vector("x"), pt.scalar("w")
+    # PyTensor's positional order: ..., n_steps, truncate_gradient, go_backwards
+    out, _ = pt.scan(lambda x_t: x_t * 2.0, [x], None, None, None, -1, True, mode="JAX")
+    np.testing.assert_allclose(out.eval({x: [1.0, 2.0]}), [4.0, 2.0])
+    with pytest.raises(NotImplementedError, match="truncate_gradient=5"):
+        pt.scan(lambda x_t: x_t, sequences=x, truncate_gradient=5)
+    with pytest.raises(ValueError, match=r"strict=True.*reads w from outside"):
+        pt.scan(lambda x_t: x_t * w, sequences=x, strict=True)
+    # draws inside the step are allowed under strict: their keys are the loop's own
+    out = pt.scan(lambda x_t, w: pg.Normal.dist(x_t, w), sequences=x, non_sequences=w, strict=True)[
+        0
+    ]
+    assert out.eval({x: [0.0, 1.0], w: 1.0}).shape == (2,)
