@@ -19,7 +19,8 @@ process; medians are reported.
 Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
 [--steps-logistic N] [--only schools|logistic|compile|timeseries]``; prints a Markdown
 section. ``--only timeseries`` times logp + gradient of the time-series models of
-``sampling_timeseries.py`` instead (``--rounds`` rounds).
+``sampling_timeseries.py`` instead (``--rounds`` rounds); ``--only gp`` those of
+``gp.Marginal`` and ``gp.HSGP`` in ``sampling_gp.py``.
 """
 
 from __future__ import annotations
@@ -333,7 +334,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=1000, help="eight schools: tune = draws")
     parser.add_argument("--steps-logistic", type=int, default=500, help="tune = draws")
     parser.add_argument(
-        "--only", choices=["schools", "logistic", "compile", "timeseries"], default=None
+        "--only", choices=["schools", "logistic", "compile", "timeseries", "gp"], default=None
     )
     args = parser.parse_args()
     from draw import machine  # type: ignore[import-not-found]
@@ -343,6 +344,13 @@ def main() -> None:
           f"{args.rounds_logistic} --steps {args.steps} --steps-logistic {args.steps_logistic}"
           f"{' --only ' + args.only if args.only else ''}`")  # fmt: skip
     n, n_log = args.steps, args.steps_logistic
+    if args.only == "gp":  # issue 13: logp + gradient of gp.Marginal and gp.HSGP
+        from sampling_gp import bench_gp  # type: ignore[import-not-found]
+
+        with jax.enable_x64(True):
+            bench_gp(args.rounds, timed)
+        print(f"\nMachine: {machine()}.")
+        return
     if args.only == "timeseries":
         from sampling_timeseries import bench_timeseries  # type: ignore[import-not-found]
 
