@@ -179,7 +179,7 @@ def impute(
     assert rv.owner is not None
     full = model.prefix + name
     if total_size is not None:
-        raise NotImplementedError(f"{full}: total_size= with missing observed values")
+        raise ValueError(f"{full}: total_size= is not compatible with imputed (missing) values")
     op = rv.owner.op
     ndim_supp = op.ndim_supp  # type: ignore[attr-defined]
     shape = tuple(int(s or 0) for s in rv.type.shape)  # from the observed data
