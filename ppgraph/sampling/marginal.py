@@ -1,0 +1,101 @@
+"""Discrete variables back in the posterior: each marginalized variable drawn from
+its exact conditional given each draw of the continuous ones.
+
+For a draw ``theta`` of the continuous values, ``p(d = s_k | theta, data)`` is
+proportional to ``exp`` of the joint term of ``d`` and its dependents at
+``s_k`` (the ``logits`` mode of the marginal op): one categorical draw per
+posterior draw (per row for per-row variables), all in one jitted, vectorized
+call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ppgraph.compile import _compiled
+from ppgraph.graph.basic import Variable
+from ppgraph.model.core import Model
+from ppgraph.model.marginal import MarginalModel, marginalize
+from ppgraph.sampling.batch import x64_scope
+
+__all__ = ["complete_draws", "likelihood_model", "marginalize_discrete", "recover_marginals"]
+
+
+def marginalize_discrete(model: Model) -> Model:
+    """``model`` with its discrete free variables summed out (itself if it has none)."""
+    if not model.discrete_value_vars:
+        return model
+    return marginalize(model)
+
+
+def likelihood_model(model: MarginalModel) -> Model:
+    """Where pointwise log-likelihoods come from: the marginal model when every
+    summed variable is per-row (its terms are then per-row marginals), otherwise
+    the original model, conditional on the recovered draws."""
+    per_row = all(info["rowwise"] or info["forward"] for info in model.marginalized.values())
+    return model if per_row else model.original
+
+
+def complete_draws(
+    model: MarginalModel, raw: Mapping[str, np.ndarray], key: Any
+) -> dict[str, np.ndarray]:
+    """``raw`` (draws of the marginal model's value variables) with draws of every
+    marginalized variable added: from its exact conditional, or from its prior
+    given its parents when nothing depends on it."""
+    out = dict(raw)
+    out.update(recover_marginals(model, raw, key))
+    forward = [str(rv.name) for rv, info in model.marginalized.items() if info["forward"]]
+    if forward:
+        from ppgraph.sampling.constrain import constrain
+        from ppgraph.sampling.predictive import sample_posterior_predictive
+
+        posterior = constrain(raw, model)
+        seed = jax.random.fold_in(key, 10_007)
+        pp = sample_posterior_predictive(
+            posterior, var_names=forward, model=model.original, random_seed=seed
+        )
+        for name in forward:
+            value = model.original.rvs_to_values[model.original[name]]  # type: ignore[index]
+            out[str(value.name)] = np.asarray(pp.posterior_predictive[name].values)
+    return out
+
+
+def _categorical(pure: Any, shared: list[Any]) -> Any:
+    def one(k: Any, *args: Any) -> Any:
+        return jax.random.categorical(k, pure(*args, *shared)[0], axis=0)
+
+    return one
+
+
+def recover_marginals(
+    model: MarginalModel, raw: Mapping[str, np.ndarray], key: Any
+) -> dict[str, np.ndarray]:
+    """``{value name: draws}`` of each marginalized variable, for draws ``raw`` of the
+    marginal model's value variables with leading ``(chain, draw)`` axes."""
+    values: list[Variable] = list(model.value_vars)
+    names = [str(v.name) for v in values]
+    out: dict[str, np.ndarray] = {}
+    for i, (rv, info) in enumerate(model.marginalized.items()):
+        if info["forward"]:
+            continue
+        value = model.original.rvs_to_values[rv]
+        logits = model._marginal_term(info, True, "logits")
+        c = _compiled(values, [logits], True, "off")
+        pure, shared = c.pure(), [s.get_value() for s in c.shared]
+        support = np.asarray(info["support"])
+        lead = np.shape(raw[names[0]])[:2] if names else (1, 1)
+        flat = [np.reshape(raw[n], (-1, *np.shape(raw[n])[2:])) for n in names]
+        n_draws = int(np.prod(lead))
+        with x64_scope(c.x64):
+            keys = jax.random.split(jax.random.fold_in(key, i), n_draws)
+
+            idx = jax.jit(jax.vmap(_categorical(pure, shared)))(keys, *map(jnp.asarray, flat))
+            idx = np.asarray(idx)
+        draws = support[idx].astype(value.dtype)
+        out[str(value.name)] = draws.reshape(*lead, *draws.shape[1:])
+    return out
