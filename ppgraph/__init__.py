@@ -33,6 +33,7 @@ from ppgraph.model import (
     set_data,
 )
 from ppgraph.model.graph import ModelGraph, model_to_graphviz
+from ppgraph.model.marginal import marginalize
 from ppgraph.model.missing import ImputationWarning  # issue 11: missing observed values
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
@@ -118,4 +119,5 @@ __all__ = [
     "Approximation",
     "FitError",
     "fit",
+    "marginalize",
 ]

@@ -18,6 +18,7 @@ import jax
 import numpy as np
 
 from ppgraph.model.core import Model, modelcontext
+from ppgraph.model.marginal import MarginalModel
 from ppgraph.sampling.batch import map_draws
 from ppgraph.sampling.constrain import constrain
 from ppgraph.sampling.diagnostics import (
@@ -29,6 +30,7 @@ from ppgraph.sampling.diagnostics import (
 from ppgraph.sampling.idata import make_idata
 from ppgraph.sampling.initial import initial_positions
 from ppgraph.sampling.logdensity import logdensity, pointwise_loglikelihood
+from ppgraph.sampling.marginal import complete_draws, likelihood_model, marginalize_discrete
 from ppgraph.sampling.sample_kwargs import pymc_seed, resolve_options
 from ppgraph.sampling.seeds import seed_key
 
@@ -155,8 +157,9 @@ def sample(
     chains = _positive_int("chains", opts.chains)
     sampler = opts.sampler
     _check_args(sampler, opts.chain_method, opts.target_accept)
+    original, model = model, marginalize_discrete(model)  # discrete variables summed out
     _check_model(model)
-    keep = _var_names(model, var_names)
+    keep = _var_names(original, var_names)
     if return_inferencedata:
         require("arviz", "pg.sample")
     require(sampler, f"pg.sample(sampler={sampler!r})")
@@ -174,6 +177,10 @@ def sample(
 
         raw, stats = run_numpyro(ld, start, run_key, tune, draws, target, bar)
     check_finite(raw, f"pg.sample(sampler={sampler!r})")
+    ll_model = model
+    if isinstance(model, MarginalModel):  # the discrete variables drawn back
+        raw, ll_model = complete_draws(model, raw, run_key), likelihood_model(model)
+        model = original
     posterior = constrain(raw, model)
     warn_non_finite({str(d.name): posterior[str(d.name)] for d in model.deterministics},
                     "the deterministics")  # fmt: skip
@@ -186,7 +193,7 @@ def sample(
         return posterior
     groups: dict[str, dict[str, np.ndarray]] = {"posterior": posterior, "sample_stats": stats}
     if opts.log_likelihood and model.observed_RVs:
-        groups["log_likelihood"] = _pointwise(model, raw)
+        groups["log_likelihood"] = _pointwise(ll_model, raw)
     attrs = {"sampler": sampler, "tuning_steps": tune, "chain_method": opts.chain_method}
     idata = make_idata(model, groups, attrs)
     if compute_convergence_checks:
