@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ppgraph.distributions.distribution import Continuous, resolve_alternative
+from ppgraph.distributions.normal_tail import truncated_normal_icdf
 from ppgraph.logprob.utils import (
     bound,
     check_parameters,
@@ -226,13 +227,8 @@ class TruncatedNormal(Continuous):
 
     @staticmethod
     def icdf(q: Any, mu: Any, sigma: Any, lower: Any, upper: Any) -> TensorVariable:
-        # Both bounds above the mean: invert the mirror image in the lower tail.
-        a, b = (lower - mu) / sigma, (upper - mu) / sigma
-        flip = a > 0
-        pa, pb = m.ndtr(m.where(flip, -b, a)), m.ndtr(m.where(flip, -a, b))
-        z = m.ndtri(pa + m.where(flip, 1.0 - q, q) * (pb - pa))
-        x = m.clip(mu + sigma * m.where(flip, -z, z), lower, upper)
-        res = icdf_bound(x, q)
+        # in log space: bounds far in a tail (lower = 39 sigma) keep their quantiles
+        res = icdf_bound(truncated_normal_icdf(q, mu, sigma, lower, upper), q)
         return check_parameters(res, sigma > 0, lower < upper, msg="sigma > 0, lower < upper")
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from ppgraph.distributions.continuous import one_parametrization
 from ppgraph.distributions.distribution import Continuous, resolve_alternative
+from ppgraph.distributions.gamma_math import gamma_kernel
 from ppgraph.logprob.utils import (
     bound,
     check_parameters,
@@ -132,8 +133,10 @@ class InverseGamma(Continuous):
 
     @staticmethod
     def logp(value: Any, alpha: Any, beta: Any) -> TensorVariable:
+        # alpha log y - y - log Gamma(alpha) - log x with y = beta / x, without the
+        # cancellation of its terms at large alpha (mu >> sigma gives alpha = 1e8)
         x = m.where(value > 0, value, 1.0)
-        res = alpha * m.log(beta) - m.gammaln(alpha) - (alpha + 1.0) * m.log(x) - beta / x
+        res = gamma_kernel(beta / x, alpha) - m.log(x)
         res = bound(res, value > 0)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 

@@ -1,0 +1,75 @@
+"""Gamma-type log-densities without cancellation at large shape.
+
+``a log y - y - log Gamma(a)`` is a difference of terms of size ``a log a`` whose
+result is of size ``log a``: at ``a = 1e8`` float32 keeps none of its digits.
+Written with Stirling's remainder and ``t - log1p(t)``, ``t = y / a - 1``, each
+term has the size of the result (Loader 2000, "Fast and accurate computation of
+binomial probabilities").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ppgraph.tensor import math as m
+from ppgraph.tensor.type import TensorVariable
+
+HALF_LOG_2PI = float(0.5 * np.log(2 * np.pi))
+# t - log1p(t) = sum_{k >= 2} (-1)^k t^k / k, used for |t| < SERIES_T
+SERIES_T, SERIES_TERMS = 0.1, 14
+
+
+def stirlerr(a: Any) -> TensorVariable:
+    r"""Stirling's remainder :math:`\log\Gamma(a) - (a - \tfrac12)\log a + a - \tfrac12\log 2\pi`,
+    by its asymptotic series for ``a > 10`` (five terms: error below 1e-16).
+
+    Example:
+        >>> from ppgraph.distributions.gamma_math import stirlerr
+        >>> round(float(stirlerr(20.0).eval()), 12)  # mpmath: 0.00416631969199692...
+        0.004166319692
+    """
+    big = a > 10.0
+    x = m.where(big, a, 11.0)
+    inv, inv2 = 1.0 / x, 1.0 / (x * x)
+    series = inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 / 1188))))
+    small = m.where(big, 1.0, a)
+    direct = m.gammaln(small) - (small - 0.5) * m.log(small) + small - HALF_LOG_2PI
+    return m.where(big, series, direct)
+
+
+def t_minus_log1p(t: Any) -> TensorVariable:
+    """``t - log1p(t)`` for ``t > -1``, accurate where it is near zero (a series there).
+
+    Example:
+        >>> from ppgraph.distributions.gamma_math import t_minus_log1p
+        >>> float(t_minus_log1p(1e-5).eval())  # mpmath: 4.99996666691666466...e-11
+        4.9999666669166655e-11
+    """
+    near = m.abs(t) < SERIES_T
+    s = m.where(near, t, 0.0)
+    series: Any = 0.0
+    for k in range(SERIES_TERMS + 1, 1, -1):  # Horner from the highest power
+        series = (series + (-1.0) ** k / k) * s
+    series = series * s
+    far = m.where(near, 1.0, t)
+    return m.where(near, series, far - m.log1p(far))
+
+
+def gamma_kernel(y: Any, a: Any) -> TensorVariable:
+    r""":math:`a\log y - y - \log\Gamma(a)` for ``y > 0``, written as
+    :math:`-a\,(t - \log(1 + t)) + \tfrac12\log\tfrac{a}{2\pi} - \mathrm{stirlerr}(a)`,
+    :math:`t = y/a - 1`.
+
+    Example:
+        >>> import math
+        >>> from ppgraph.distributions.gamma_math import gamma_kernel
+        >>> round(float(gamma_kernel(2.0, 3.0).eval()), 10)  # 3 log 2 - 2 - log 2
+        -0.6137056389
+    """
+    t = y / a - 1.0
+    # away from t = 0, log(1 + t) as log y - log a: t + 1 loses a tiny y / a
+    far = t - (m.log(y) - m.log(a))
+    dev = m.where(m.abs(t) < SERIES_T, t_minus_log1p(t), far)
+    return -a * dev + 0.5 * m.log(a) - HALF_LOG_2PI - stirlerr(a)
