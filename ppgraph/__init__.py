@@ -58,6 +58,14 @@ from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, pre
     sample_prior_predictive,
 )
 from ppgraph import gp  # issue 13: Gaussian processes (pg.gp.cov, pg.gp.Marginal, ...)
+from ppgraph import math  # issue 10: pm.math's names
+from ppgraph._pymc_names import missing_name as _missing_name
+
+
+def __getattr__(name: str) -> object:
+    # only names the package lacks get here: a PyMC name says what to use instead
+    raise _missing_name(name)
+
 
 __version__ = "0.1.0"
 
@@ -98,6 +106,7 @@ __all__ = [
     "set_data",
     "tensor",
     "gp",  # issue 13
+    "math",  # issue 10
     "toposort",
     "verify",
     # issue 5: JAX out

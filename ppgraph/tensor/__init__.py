@@ -58,6 +58,7 @@ from ppgraph.tensor.math import (
     eq,
     erf,
     erfc,
+    erfcinv,
     erfcx,
     erfinv,
     exp,

@@ -80,6 +80,7 @@ SCALAR_OPS: dict[str, ScalarOpInfo] = {
     "erf": S(1, "float"),
     "erfc": S(1, "float"),
     "erfinv": S(1, "float"),
+    "erfcinv": S(1, "float"),  # the inverse of erfc, accurate for x near 0
     "erfcx": S(1, "float"),  # exp(x**2) * erfc(x)
     "ndtr": S(1, "float"),  # standard normal cdf
     "ndtri": S(1, "float"),  # its inverse
@@ -202,6 +203,7 @@ digamma = _unary("digamma", "The derivative of gammaln")
 erf = _unary("erf", "The error function")
 erfc = _unary("erfc", "1 - erf(x), accurate for large x")
 erfinv = _unary("erfinv", "The inverse error function")
+erfcinv = _unary("erfcinv", "The inverse of erfc, accurate near 0")
 erfcx = _unary("erfcx", "exp(x**2) * erfc(x), the scaled complementary error function")
 ndtr = _unary("ndtr", "The standard normal cdf")
 ndtri = _unary("ndtri", "The standard normal quantile function")

@@ -161,6 +161,22 @@ class TensorVariable(TensorOperators, Variable):
             raise TypeError(f"len() of {self!r} is unknown: its first dimension is not static")
         return n
 
+    # NumPy functions build graph nodes: np.log10(x), np.sum(x), array * x
+    # (ppgraph/tensor/numpy_interop.py); one without a counterpart is a TypeError.
+    __array_priority__ = 1000
+
+    def __array_ufunc__(  # type: ignore[override]  # the mixin opts out; this opts back in
+        self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any
+    ) -> Any:
+        from ppgraph.tensor import numpy_interop
+
+        return numpy_interop.ufunc(ufunc, method, *inputs, **kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        from ppgraph.tensor import numpy_interop
+
+        return numpy_interop.function(func, args, kwargs)
+
 
 class TensorConstant(TensorVariable, Constant):
     """A constant array. Printed as ``TensorConstant{...}`` unless named."""

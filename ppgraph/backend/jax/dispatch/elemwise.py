@@ -144,6 +144,7 @@ JAX_ELEMWISE: dict[str, Callable[..., Any]] = {
     "erf": jss.erf,
     "erfc": jss.erfc,
     "erfinv": jss.erfinv,
+    "erfcinv": lambda x: -jss.ndtri(0.5 * x) * 0.7071067811865476,  # erfc(y) = 2 ndtr(-y sqrt2)
     "erfcx": _erfcx,
     "ndtr": jss.ndtr,
     "ndtri": jss.ndtri,

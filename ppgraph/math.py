@@ -1,0 +1,481 @@
+"""``pg.math``: PyMC's ``pm.math`` names for ``ppgraph.tensor`` functions.
+
+A name that ``ppgraph.tensor`` has is the very same function object here (a
+re-export, never a second implementation); PyMC's own helpers (``logdiffexp``,
+``probit``, ``expand_packed_triangular``, ...) are written once, on top of
+``pt``. Any other ``pt`` name is reachable too (``pg.math.cholesky``); a PyMC
+name that ppgraph does not have is an ``AttributeError`` that says so.
+
+Example:
+    >>> import ppgraph as pg
+    >>> import ppgraph.tensor as pt
+    >>> pg.math.switch is pt.switch, pg.math.invlogit is pt.sigmoid
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+import ppgraph.tensor as pt
+from ppgraph.tensor import (
+    abs,
+    and_,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctanh,
+    as_tensor,
+    broadcast_to,
+    ceil,
+    clip,
+    concatenate,
+    constant,
+    cos,
+    cosh,
+    cumprod,
+    cumsum,
+    det,
+    diff,
+    dot,
+    eq,
+    erf,
+    erfc,
+    erfcinv,
+    erfinv,
+    exp,
+    expm1,
+    flatten,
+    floor,
+    full,
+    full_like,
+    gammaln,
+    ge,
+    gt,
+    invlogit,
+    kron,
+    le,
+    log,
+    log1mexp,
+    log1p,
+    log_softmax,
+    logaddexp,
+    logit,
+    logsumexp,
+    lt,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    neq,
+    ones,
+    ones_like,
+    or_,
+    prod,
+    round,
+    sigmoid,
+    sin,
+    sinh,
+    softmax,
+    sqrt,
+    stack,
+    sum,
+    switch,
+    tan,
+    tanh,
+    where,
+    zeros,
+    zeros_like,
+)
+from ppgraph.tensor import inv as matrix_inverse
+from ppgraph.tensor import sign as sgn
+from ppgraph.tensor import softplus as log1pexp
+from ppgraph.tensor import square as sqr
+from ppgraph.tensor.construct import AllocDiag, diagonal
+from ppgraph.tensor.linalg import matrix_dot, outer, solve_triangular, trace
+from ppgraph.tensor.type import TensorVariable
+
+__all__ = [
+    "abs",
+    "and_",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctanh",
+    "as_tensor",
+    "batched_diag",
+    "block_diagonal",
+    "broadcast_to",
+    "cartesian",
+    "ceil",
+    "clip",
+    "concatenate",
+    "constant",
+    "cos",
+    "cosh",
+    "cumprod",
+    "cumsum",
+    "det",
+    "diff",
+    "dot",
+    "eq",
+    "erf",
+    "erfc",
+    "erfcinv",
+    "erfinv",
+    "exp",
+    "expand_packed_triangular",
+    "expm1",
+    "flat_outer",
+    "flatten",
+    "flatten_list",
+    "floor",
+    "full",
+    "full_like",
+    "gammaln",
+    "ge",
+    "gt",
+    "invlogit",
+    "invprobit",
+    "kron",
+    "kron_diag",
+    "kron_dot",
+    "kron_solve_lower",
+    "kron_solve_upper",
+    "kronecker",
+    "le",
+    "log",
+    "log1mexp",
+    "log1p",
+    "log1pexp",
+    "log_softmax",
+    "logaddexp",
+    "logbern",
+    "logdet",
+    "logdiffexp",
+    "logit",
+    "logsumexp",
+    "lt",
+    "matmul",
+    "matrix_dot",
+    "matrix_inverse",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "neq",
+    "ones",
+    "ones_like",
+    "or_",
+    "probit",
+    "prod",
+    "round",
+    "sgn",
+    "sigmoid",
+    "sin",
+    "sinh",
+    "softmax",
+    "sqr",
+    "sqrt",
+    "stack",
+    "sum",
+    "switch",
+    "tan",
+    "tanh",
+    "trace",
+    "where",
+    "zeros",
+    "zeros_like",
+]
+
+
+def logdiffexp(a: Any, b: Any) -> TensorVariable:
+    """``log(exp(a) - exp(b))`` for ``a >= b``, as ``a + log1mexp(b - a)``.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> print(f"{float(pg.math.logdiffexp(2.0, 1.0).eval()):.6f}")  # log(e^2 - e)
+        1.541325
+    """
+    a, b = pt.as_tensor(a), pt.as_tensor(b)
+    return a + log1mexp(b - a)
+
+
+def probit(p: Any) -> TensorVariable:
+    """The standard normal quantile of ``p`` (``-sqrt(2) * erfcinv(2 p)``).
+
+    Example:
+        >>> import ppgraph as pg
+        >>> float(pg.math.probit(0.5).eval())
+        0.0
+    """
+    return pt.ndtri(p)
+
+
+def invprobit(x: Any) -> TensorVariable:
+    """The standard normal cdf of ``x`` (``erfc(-x / sqrt(2)) / 2``).
+
+    Example:
+        >>> import ppgraph as pg
+        >>> float(pg.math.invprobit(0.0).eval())
+        0.5
+    """
+    return pt.ndtr(x)
+
+
+def logdet(m: Any) -> TensorVariable:
+    """``log |det m|`` without over- or underflow of the determinant.
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> print(f"{float(pg.math.logdet(np.diag([2.0, 4.0])).eval()):.6f}")  # log 8
+        2.079442
+    """
+    return pt.slogdet(m)[1]
+
+
+def kronecker(*Ks: Any) -> TensorVariable:
+    """The Kronecker product ``K_1 (x) K_2 (x) ... (x) K_D``.
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> pg.math.kronecker(np.eye(2), np.ones((1, 2))).eval()
+        array([[1., 1., 0., 0.],
+               [0., 0., 1., 1.]])
+    """
+    if not Ks:
+        raise TypeError("kronecker needs at least one matrix")
+    return functools.reduce(kron, Ks[1:], pt.as_tensor(Ks[0]))
+
+
+def _kron_apply(krons: Sequence[Any], m: Any, lower: bool | None) -> TensorVariable:
+    # (A_1 (x) ... (x) A_D) m, or its triangular solve, one factor at a time: with
+    # m's rows indexed (i_1, ..., i_D), each factor acts on its own index, so the
+    # Kronecker product is never formed.
+    m = pt.as_tensor(m)
+    out = m[:, None] if m.ndim == 1 else m  # a vector is one column, as in PyMC
+    cols = out.shape[1]
+    for a in krons:
+        a = pt.as_tensor(a)
+        rows = pt.reshape(out, (a.shape[1], -1))  # this factor's index first
+        done = a @ rows if lower is None else solve_triangular(a, rows, lower=lower)
+        # rotate: this factor's index moves last, the next factor's comes first
+        out = pt.reshape(
+            pt.transpose(pt.reshape(done, (a.shape[0], -1, cols)), (1, 0, 2)), (-1, cols)
+        )
+    return out
+
+
+def kron_dot(krons: Sequence[Any], m: Any) -> TensorVariable:
+    """``kronecker(*krons) @ m`` without forming the Kronecker product (a vector
+    ``m`` is one column, and the result a matrix, as in PyMC).
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> A, B = np.diag([1.0, 2.0]), np.diag([1.0, 10.0])
+        >>> pg.math.kron_dot([A, B], np.ones(4)).eval()[:, 0]
+        array([ 1., 10.,  2., 20.])
+    """
+    return _kron_apply(krons, m, None)
+
+
+def kron_solve_lower(krons: Sequence[Any], m: Any) -> TensorVariable:
+    """The solution ``x`` of ``kronecker(*krons) @ x = m`` for lower-triangular factors.
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> A, B = np.diag([1.0, 2.0]), np.diag([1.0, 10.0])
+        >>> pg.math.kron_solve_lower([A, B], np.array([1.0, 10.0, 2.0, 20.0])).eval()[:, 0]
+        array([1., 1., 1., 1.])
+    """
+    return _kron_apply(krons, m, True)
+
+
+def kron_solve_upper(krons: Sequence[Any], m: Any) -> TensorVariable:
+    """The solution ``x`` of ``kronecker(*krons) @ x = m`` for upper-triangular factors.
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> A, B = np.diag([1.0, 2.0]), np.diag([1.0, 10.0])
+        >>> pg.math.kron_solve_upper([A, B], np.array([1.0, 10.0, 2.0, 20.0])).eval()[:, 0]
+        array([1., 1., 1., 1.])
+    """
+    return _kron_apply(krons, m, False)
+
+
+def flat_outer(a: Any, b: Any) -> TensorVariable:
+    """The outer product of ``a`` and ``b``, flattened.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> pg.math.flat_outer([1.0, 2.0], [1.0, 10.0]).eval()
+        array([ 1., 10.,  2., 20.])
+    """
+    return flatten(outer(a, b))
+
+
+def kron_diag(*diags: Any) -> TensorVariable:
+    """The diagonal of the Kronecker product of diagonal matrices given by their diagonals.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> pg.math.kron_diag([1.0, 2.0], [1.0, 10.0]).eval()
+        array([ 1., 10.,  2., 20.])
+    """
+    return functools.reduce(flat_outer, diags[1:], flatten(pt.as_tensor(diags[0])))
+
+
+def flatten_list(tensors: Sequence[Any]) -> TensorVariable:
+    """Every tensor flattened, then concatenated into one vector.
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> pg.math.flatten_list([np.ones((2, 2)), np.zeros(1)]).eval()
+        array([1., 1., 1., 1., 0.])
+    """
+    return concatenate([flatten(pt.as_tensor(t)) for t in tensors])
+
+
+def batched_diag(C: Any) -> TensorVariable:
+    """A batch of vectors (a matrix) gives the batch of diagonal matrices; a batch
+    of matrices (3-d) gives the batch of their diagonals.
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> pg.math.batched_diag(np.array([[1.0, 2.0]])).eval()
+        array([[[1., 0.],
+                [0., 2.]]])
+    """
+    C = pt.as_tensor(C)
+    if C.ndim == 2:
+        out = AllocDiag()(C)
+        assert isinstance(out, TensorVariable)
+        return out
+    if C.ndim == 3:
+        return diagonal(C, axis1=1, axis2=2)
+    raise ValueError(f"batched_diag takes a 2-d or 3-d tensor, got {C!r} of type {C.type}")
+
+
+def block_diagonal(matrices: Sequence[Any], sparse: bool = False, format: str = "csr") -> Any:
+    """The block-diagonal matrix with ``matrices`` on its diagonal (dense; ``sparse``
+    is not supported).
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> pg.math.block_diagonal([np.ones((1, 1)), 2 * np.ones((1, 2))]).eval()
+        array([[1., 0., 0.],
+               [0., 2., 2.]])
+    """
+    if sparse:
+        raise NotImplementedError(
+            "block_diagonal: ppgraph has no sparse matrices; use sparse=False"
+        )
+    ms = [pt.as_tensor(m) for m in matrices]
+    for m in ms:
+        if m.ndim != 2:
+            raise ValueError(f"block_diagonal takes matrices, got {m!r} of type {m.type}")
+    dtype = str(np.result_type(*[m.dtype for m in ms]))
+    rows = []
+    for i, m in enumerate(ms):
+        row = [
+            pt.cast(m, dtype) if j == i else pt.zeros((m.shape[0], other.shape[1]), dtype)
+            for j, other in enumerate(ms)
+        ]
+        rows.append(concatenate(row, axis=1))
+    return concatenate(rows, axis=0)
+
+
+def expand_packed_triangular(
+    n: int, packed: Any, lower: bool = True, diagonal_only: bool = False
+) -> TensorVariable:
+    """The ``n`` x ``n`` triangular matrix whose non-zero entries, row by row, are
+    the vector ``packed``; or (``diagonal_only``) just its diagonal.
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> pg.math.expand_packed_triangular(2, np.array([1.0, 2.0, 3.0])).eval()
+        array([[1., 0.],
+               [2., 3.]])
+    """
+    packed = pt.as_tensor(packed)
+    if packed.ndim != 1:
+        raise ValueError(f"expand_packed_triangular: packed must be a vector, got {packed.type}")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise TypeError(f"expand_packed_triangular: n must be an int, got {n!r}")
+    size = packed.type.shape[0]
+    if size is not None and size != n * (n + 1) // 2:
+        raise ValueError(
+            f"expand_packed_triangular: packed has {size} entries, a {n} x {n} "
+            f"triangle has {n * (n + 1) // 2}"
+        )
+    rows, cols = np.tril_indices(n) if lower else np.triu_indices(n)
+    if diagonal_only:
+        return packed[np.flatnonzero(rows == cols)]
+    return pt.set_subtensor(pt.zeros((n, n), packed.dtype)[rows, cols], packed)
+
+
+def cartesian(*arrays: Any) -> np.ndarray:
+    """The Cartesian product of NumPy arrays, one row per combination, earlier
+    arrays varying slowest (a NumPy helper, as in PyMC).
+
+    Example:
+        >>> import ppgraph as pg
+        >>> pg.math.cartesian([1, 2], [3, 4]).tolist()
+        [[1, 3], [1, 4], [2, 3], [2, 4]]
+    """
+    cols = [np.asarray(a) for a in arrays]
+    cols = [c[:, None] if c.ndim == 1 else c for c in cols]
+    grids = np.meshgrid(*[np.arange(len(c)) for c in cols], indexing="ij")
+    index = np.stack(grids, -1).reshape(-1, len(cols))
+    return np.concatenate([c[index[:, k]] for k, c in enumerate(cols)], axis=-1)
+
+
+def logbern(log_p: float, rng: np.random.Generator | None = None) -> bool:
+    """A Bernoulli draw with probability ``exp(log_p)`` (a NumPy helper, as in PyMC).
+
+    Example:
+        >>> import ppgraph as pg, numpy as np
+        >>> pg.math.logbern(0.0, np.random.default_rng(0))
+        True
+    """
+    if np.isnan(log_p):
+        raise FloatingPointError("logbern: log_p is NaN")
+    return bool(np.log((rng or np.random.default_rng()).uniform()) < log_p)
+
+
+# PyMC (and older PyMC3/Theano) math names that ppgraph spells differently or lacks.
+_RENAMED = {
+    "abs_": "abs",
+    "tround": "round",
+    "extract_diag": "pt.diagonal (or pg.math.batched_diag)",
+    "erfcx": "pt.erfcx",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Called only for names not defined above: any other pt name is the pt function;
+    # a PyMC name ppgraph lacks says so.
+    if not name.startswith("__") and hasattr(pt, name):
+        return getattr(pt, name)
+    hint = _RENAMED.get(name)
+    if hint is not None:
+        raise AttributeError(
+            f"pg.math.{name} is not in ppgraph (a PyMC/Theano name); use pg.math.{hint}"
+            if "." not in hint
+            else f"pg.math.{name} is not in ppgraph (a PyMC/Theano name); use {hint}"
+        )
+    raise AttributeError(
+        f"module 'ppgraph.math' has no attribute {name!r}: pm.math.{name} is not in "
+        "ppgraph yet (see pg.math.__all__ and ppgraph.tensor for what there is)"
+    )
