@@ -69,7 +69,13 @@ def sample_prior_predictive(
     model = modelcontext(model, needs="pg.sample_prior_predictive")
     every = [*model.free_RVs, *model.deterministics, *model.observed_RVs]
     chosen = _pick(model, var_names, every)
-    values = draw(chosen, draws=draws, random_seed=random_seed) if chosen else []
+    bad = shape_mismatch(model, observed=False)
+    if bad is not None:
+        raise bad
+    sizes = refresh(model, chosen)[2]  # variables sized by the data, at their sizes now
+    outs = model._cached(("sampling", "prior", tuple(chosen), sizes),
+                         lambda: refresh(model, chosen)[0])  # fmt: skip
+    values = draw(outs, draws=draws, random_seed=random_seed) if chosen else []
     observed = set(model.observed_RVs)
     prior: dict[str, np.ndarray] = {}
     predictive: dict[str, np.ndarray] = {}

@@ -56,6 +56,17 @@ def test_dims_and_new_coords(dims_model: pg.Model, n_new: int) -> None:
     assert np.all(np.abs(lik.values.mean(axis=(0, 1)) - _line(x_new)) < 4 * se + 1e-12)
 
 
+def test_prior_predictive_follows_new_coords() -> None:
+    m = _dims_model()
+    with m:
+        pg.set_data({"x": np.array([0.0, 10.0]), "y": np.zeros(2)}, coords={"obs": [0, 1]})
+        prior = pg.sample_prior_predictive(draws=2000, random_seed=3)
+    lik = prior.prior_predictive["lik"]
+    assert lik.shape == (1, 2000, 2)
+    # lik = a + b x + s e with a, b ~ N(0, 10), s ~ HalfNormal(1): var = 100 + 100 x^2 + 1
+    np.testing.assert_allclose(lik.values[0].std(axis=0), np.sqrt([101.0, 10101.0]), rtol=0.1)
+
+
 def test_a_length_seen_before_reuses_its_compiled_function(dims_model: pg.Model) -> None:
     m = dims_model
     with m:
