@@ -26,7 +26,12 @@ NUTS_KWARGS = ("target_accept", "chain_method", "jitter")
 
 @dataclasses.dataclass
 class SampleOptions:
-    """ppgraph's options after PyMC's keywords are applied."""
+    """ppgraph's options after PyMC's keywords are applied.
+
+    Example:
+        >>> SampleOptions(sampler="numpyro").target_accept
+        0.8
+    """
 
     sampler: str = "blackjax"
     chains: int = 4
