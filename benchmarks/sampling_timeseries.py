@@ -7,7 +7,7 @@ Run through ``python benchmarks/sampling.py --only timeseries [--rounds N]``
 command line). Both sides are ``jax.jit(jax.value_and_grad(f))(position, data)``,
 the data as arguments; steady state (after a compiling call), one chain and
 ``jax.vmap`` over 256 chains. The cases are interleaved in one process, each
-call timed ``CALLS`` times per round; medians over rounds.
+call timed alone ``CALLS`` times per round; medians of the rounds' medians.
 """
 
 from __future__ import annotations
@@ -130,8 +130,10 @@ def _calls(
     timed: Callable[..., Any], f: Callable[..., Any], position: Any, data: Any
 ) -> Callable[[], float]:
     def run() -> float:
-        (wall, _), _ = timed(lambda: [f(position, data) for _ in range(CALLS)][-1])
-        return wall / CALLS * 1e6
+        # each call timed alone, the round's median: robust to the other jobs'
+        # preemptions on a loaded machine
+        walls = [timed(lambda: f(position, data))[0][0] for _ in range(CALLS)]
+        return statistics.median(walls) * 1e6
 
     return run
 
@@ -171,8 +173,9 @@ def bench_timeseries(rounds: int, timed: Callable[..., Any]) -> None:
             times[key].append(run())
     print("\n### time series: logp + gradient, µs per call (medians)\n")
     print(
-        f"{rounds} interleaved rounds of {CALLS} calls; `vmap`: {VMAP_CHAINS} chains in one "
-        "call. Targets: ratio at most 1.10 steady, 1.3 under `vmap`.\n"
+        f"{rounds} interleaved rounds of {CALLS} calls, each timed alone (median of the rounds' "
+        f"medians); `vmap`: {VMAP_CHAINS} chains in one call. Targets: ratio at most 1.10 "
+        "steady, 1.3 under `vmap`.\n"
     )
     print("| model | mode | ppgraph | hand-written JAX | ratio | target |")
     print("| --- | --- | ---: | ---: | ---: | --- |")

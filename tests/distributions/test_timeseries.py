@@ -327,3 +327,28 @@ def test_logp_and_grad_under_jit_and_vmap() -> None:
             - garch_loop(xs[0] - eps * e0, 0.2, 0.3, 0.5, 1.0)
         ) / (2 * eps)
         np.testing.assert_allclose(g[0], fd, rtol=1e-6)
+
+
+def test_logp_in_float32() -> None:
+    x = RNG.normal(size=(2, 12)).cumsum(-1)
+    with pg.config.change_flags(floatX="float32"):
+        series = [
+            pg.GaussianRandomWalk.dist(
+                mu=0.1, sigma=0.5, init_dist=pg.Normal.dist(), shape=(2, 12)
+            ),
+            pg.AR.dist(rho=[0.5, -0.2], sigma=0.8, init_dist=pg.Normal.dist(), shape=(2, 12)),
+            pg.GARCH11.dist(omega=0.2, alpha_1=0.3, beta_1=0.5, initial_vol=1.0, shape=(2, 12)),
+            pg.EulerMaruyama.dist(
+                dt=0.1, sde_fn=ou, sde_pars=(1.5, 0.7), init_dist=pg.Normal.dist(), shape=(2, 12)
+            ),
+        ]
+        got = pg.function([], [pg.logp(rv, x.astype("float32")) for rv in series])()  # one compile
+    want = [
+        [grw_loop(xi, 0.1, 0.5, 0.0, 1.0) for xi in x],
+        [ar_loop(xi, np.array([0.5, -0.2]), 0.8, False, 1.0) for xi in x],
+        [garch_loop(xi, 0.2, 0.3, 0.5, 1.0) for xi in x],
+        [ou_loop(xi, 0.1, 1.5, 0.7, 1.0) for xi in x],
+    ]
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == np.float32
+        np.testing.assert_allclose(g, w, rtol=2e-5)
