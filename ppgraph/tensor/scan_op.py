@@ -6,7 +6,7 @@ the loop, shared by ``scan`` and the loops' log-densities.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from ppgraph.graph.basic import Apply, Constant, Op, Variable
@@ -14,7 +14,7 @@ from ppgraph.graph.traversal import toposort
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.type import TensorType, as_tensor_variable
 
-__all__ = ["Scan", "ScanOutputError", "guard_outputs", "lift_checks"]
+__all__ = ["Scan", "ScanOutputError", "guard_outputs", "lift_checks", "map_steps"]
 
 
 class ScanOutputError(TypeError):
@@ -161,3 +161,65 @@ def guard_outputs(
             v = op(v, *conds)
         out.append(v)
     return out
+
+
+def map_steps(
+    outputs: Sequence[Variable], fn: Callable[[Variable], Variable | None]
+) -> list[Variable]:
+    """``outputs`` rebuilt with ``fn`` applied to each variable of every loop's
+    step graph (nested loops too): where ``fn`` returns a variable, it replaces
+    that one in the step. What a walk of the outer graph cannot do, as the
+    step graph is held by the ``Scan`` node (e.g. a starting point with each
+    draw of the step at its median).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> x = pt.vector("x")
+        >>> doubled = pt.scan(lambda x_t: 2.0 * x_t, sequences=x, return_updates=False)
+        >>> def to_add(v):
+        ...     node = v.owner
+        ...     if node is not None and str(node.op) == "Elemwise{mul}":
+        ...         return node.inputs[0] + node.inputs[1]
+        >>> [plus] = map_steps([doubled], to_add)
+        >>> plus.eval({x: [1.0, 3.0]})
+        array([3., 5.])
+    """
+    from ppgraph.graph.traversal import ancestors, clone_replace
+
+    memo: dict[Variable, Variable] = {}
+    for node in toposort(outputs):
+        ins = [memo.get(v, v) for v in node.inputs]
+        op = node.op
+        if isinstance(op, Scan):
+            inner = map_steps(op.inner_outputs, fn)
+            repl = {}
+            for v in ancestors(inner, blockers=op.inner_inputs):
+                new = None if v in op.inner_inputs else fn(v)
+                if new is not None and new is not v:
+                    repl[v] = new
+            inner = clone_replace(inner, repl) if repl else inner
+            if any(a is not b for a, b in zip(inner, op.inner_outputs, strict=True)):
+                op, ins = _without_unused_nonseqs(
+                    dataclasses.replace(op, inner_outputs=tuple(inner)), ins
+                )
+        if op is node.op and all(a is b for a, b in zip(ins, node.inputs, strict=True)):
+            continue
+        new_node = op.make_node(*ins)
+        for old, out in zip(node.outputs, new_node.outputs, strict=True):
+            out.name = old.name
+            memo[old] = out
+    return [memo.get(o, o) for o in outputs]
+
+
+def _without_unused_nonseqs(op: Scan, ins: list[Variable]) -> tuple[Scan, list[Variable]]:
+    """``op`` and its outer inputs without the non-sequences its step no longer reads
+    (a draw's key, once the draw is replaced)."""
+    from ppgraph.graph.traversal import ancestors
+
+    used = set(ancestors(op.inner_outputs, blockers=op.inner_inputs))
+    start = len(op.inner_inputs) - op.n_nonseqs
+    outer_start = len(ins) - op.n_nonseqs
+    keep = [k for k in range(op.n_nonseqs) if op.inner_inputs[start + k] in used]
+    inner_inputs = (*op.inner_inputs[:start], *(op.inner_inputs[start + k] for k in keep))
+    outer = [*ins[:outer_start], *(ins[outer_start + k] for k in keep)]
+    return dataclasses.replace(op, inner_inputs=inner_inputs), outer

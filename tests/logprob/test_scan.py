@@ -292,3 +292,19 @@ def test_markov_chain_of_a_discrete_state() -> None:
     # P(z_1 = 1) = P(z_0=0) P(0->1) + P(z_0=1) P(1->1), from z_{-1} = 0
     want = 0.9 * 0.1 + 0.1 * 0.8
     assert abs((draws[:, 1] == 1).mean() - want) < 4 * np.sqrt(want * (1 - want) / 4000)
+
+
+def test_draws_of_the_step_replaced_by_their_medians() -> None:
+    # a starting point for a loop: each draw in the step at its median
+    from ppgraph.random.op import is_random_variable
+    from ppgraph.tensor.scan_op import map_steps
+
+    x = pt.scan(
+        lambda x_tm1: pg.Normal.dist(0.5 * x_tm1, 1.0),
+        outputs_info=pt.constant(1.0),
+        n_steps=4,
+        return_updates=False,
+    )
+    [start] = map_steps([x], lambda v: pg.icdf(v, 0.5) if is_random_variable(v) else None)
+    np.testing.assert_allclose(start.eval(), 0.5 ** np.arange(1, 5))
+    assert not [v for v in pg.graph_inputs([start]) if "Key" in str(v.type)]
