@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -97,6 +97,8 @@ class CustomDist(Distribution):
         >>> round(float(m2.compile_logp()({"x": 2.0})), 6)  # the LogNormal(0, 1) density
         -1.852312
     """
+
+    print_name: ClassVar[tuple[str, str]] = ("CustomDist", r"\operatorname{CustomDist}")
 
     def __new__(cls, name: str, *dist_params: Any, **kwargs: Any) -> Any:
         """A CustomDist variable in the enclosing model (``observed=`` for data)."""

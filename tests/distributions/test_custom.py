@@ -217,3 +217,16 @@ def test_initval_feeds_the_samplers_start() -> None:
     pos = pg.initial_positions(m, chains=2, random_seed=0, jitter=0.0)
     np.testing.assert_allclose(pos["s_log__"], np.log([3.0, 3.0]))
     np.testing.assert_allclose(pos["c"], [0.25, 0.25])
+
+
+def test_random_of_the_wrong_shape_and_moment_alias() -> None:
+    def bad_random(mu: Any, rng: Any = None, size: Any = None) -> Any:
+        return jax.random.normal(rng, (5,))
+
+    with pg.Model() as m:
+        y = pg.CustomDist("y", 0.0, logp=lambda v, mu: -((v - mu) ** 2), random=bad_random,
+                          moment=lambda rv, size, mu: mu + 2.0, shape=3)  # fmt: skip
+    assert str(y).startswith("y ~ CustomDist(")
+    with pytest.raises(ValueError, match=r"y: random= returned draws of shape \(5,\), expected"):
+        pg.draw(y)
+    np.testing.assert_array_equal(m.initial_point()["y"], [2.0, 2.0, 2.0])
