@@ -173,8 +173,9 @@ def test_gradients_by_finite_differences(name: str) -> None:
     f = pg.function(inputs, pt.sum(pt.sin(out)))
     with jax.enable_x64(True):
         vals = [jnp.asarray(v) for v in values()]
-        check_grads(f.jax_fn, vals, order=1, modes=["rev"], eps=1e-6)
-        check_grads(jax.jit(f.jax_fn), vals, order=1, modes=["fwd"], eps=1e-6)
+        check_grads(jax.jit(f.jax_fn), vals, order=1, modes=["rev"], eps=1e-6)
+        if name == "garch":  # forward mode through a loop, once
+            check_grads(jax.jit(f.jax_fn), vals, order=1, modes=["fwd"], eps=1e-6)
 
 
 def test_pt_grad_through_scan() -> None:
