@@ -54,7 +54,7 @@ def resolve_transform(
 def _same(a: Transform, b: Transform) -> bool:
     try:
         return bool(a == b)
-    except ValueError:  # fields holding arrays
+    except Exception:  # fields holding arrays or graphs: only the same object is the same
         return a is b
 
 
