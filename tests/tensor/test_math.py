@@ -137,6 +137,8 @@ CASES: dict[str, Case] = {
     "erf": C(sp.erf, (R,)),
     "erfc": C(sp.erfc, (R,)),
     "erfinv": C(sp.erfinv, ((-0.9, 0.9),)),
+    "erfcinv": C(sp.erfcinv, ((0.1, 1.9),), extreme=((1e-300,), (1e-20,))),
+    "xlogx": C(lambda x: sp.xlogy(x, x), ((0.05, 3.0),), extreme=((0.0,), (1e-300,))),
     "erfcx": C(
         sp.erfcx, ((-2.0, 4.0),), f32_rtol=1e-4, extreme=pts(8.9, 9.1, 20.0, 25.0, 26.0, 1e4)
     ),
