@@ -233,10 +233,6 @@ def scan(
         if init is not None
         for _ in taps
     ]
-    tap_ins_by_output: list[list[Variable]] = []
-    it = iter(tap_ins)
-    for init, taps in fed:
-        tap_ins_by_output.append([next(it) for _ in taps] if init is not None else [])
     ns_ins = [v.type.make_variable(name=v.name) for v in explicit]
 
     outs = _step_outputs(fn(*seq_ins, *tap_ins, *ns_ins))
@@ -249,26 +245,14 @@ def scan(
         if init is not None:
             _check_output(i, outs[i], _step_type(init, taps))
 
-    # Free variables of the step become implicit non-sequences.
     stand_ins = [*seq_ins, *tap_ins, *ns_ins]
-    free = _free_variables(outs, stand_ins, _closure_variables(fn))
-    if strict:
-        _check_strict(free)
-    replace = {}
-    for v in free:
-        j = next((k for k, e in enumerate(explicit) if e is v), None)
-        replace[v] = ns_ins[j] if j is not None else v.type.make_variable(name=v.name)
-    new_ins = [replace[v] for v in free if replace[v] not in ns_ins]
-    nonseqs = [*explicit, *(v for v in free if replace[v] in new_ins)]
-    if replace:
-        from ppgraph.graph.traversal import clone_replace
-
-        outs = clone_replace(outs, replace)  # type: ignore[assignment]
-    inner, checks = lift_checks(outs)
+    step_outs, new_ins, implicit = _implicit_nonsequences(fn, outs, stand_ins, explicit, strict)
+    nonseqs = [*explicit, *implicit]
+    inner, checks = lift_checks(step_outs)
     flags = [c for _, conds in checks for c in conds]
 
     taps_all = [tuple(t) if init is not None else () for init, t in fed]
-    taps_all += [()] * (len(outs) - len(taps_all) + len(flags))
+    taps_all += [()] * (len(step_outs) - len(taps_all) + len(flags))
     inits = [
         init.dimshuffle("x", *range(init.ndim)) if taps == [-1] else init[: -min(taps)]
         for init, taps in fed
@@ -288,6 +272,35 @@ def scan(
         values = guard_outputs(values, results[len(outs) :], checks)
     out: Any = values if return_list or len(values) != 1 else values[0]
     return (out, {}) if return_updates else out
+
+
+def _implicit_nonsequences(
+    fn: Callable[..., Any],
+    outs: Sequence[Variable],
+    stand_ins: Sequence[Variable],
+    explicit: Sequence[Variable],
+    strict: bool,
+) -> tuple[list[Variable], list[Variable], list[Variable]]:
+    """The step's outputs with the outer variables they read replaced by new
+    stand-ins (an explicit non-sequence's own, if it is one), those new
+    stand-ins, and the outer variables they stand for."""
+    from ppgraph.graph.traversal import clone_replace
+
+    free = _free_variables(outs, stand_ins, _closure_variables(fn))
+    if strict:
+        _check_strict(free)
+    ns_ins = stand_ins[len(stand_ins) - len(explicit) :]
+    by_id = {id(e): s for e, s in zip(explicit, ns_ins, strict=True)}
+    replace: dict[Variable, Variable] = {}
+    implicit: list[Variable] = []
+    for v in free:
+        if id(v) in by_id:
+            replace[v] = by_id[id(v)]
+        else:
+            replace[v] = v.type.make_variable(name=v.name)
+            implicit.append(v)
+    new_outs = clone_replace(list(outs), replace) if replace else list(outs)
+    return new_outs, [replace[v] for v in implicit], implicit
 
 
 def _check_strict(free: Sequence[Variable]) -> None:
