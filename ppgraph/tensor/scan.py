@@ -45,11 +45,17 @@ def _as_list(x: Any) -> list[Any]:
     return list(x) if isinstance(x, list | tuple) else [x]
 
 
+def _taps(taps: Any) -> list[int]:
+    """Taps as ints: one int, or any iterable of them (PyMC writes ``range(-lags, 0)``)."""
+    items = [taps] if isinstance(taps, int) else list(taps)
+    return [int(k) for k in items]
+
+
 def _sequence_taps(seq: Any, i: int) -> tuple[TensorVariable, list[int]]:
     if isinstance(seq, dict):
         if "input" not in seq:
             raise ValueError(f"scan: sequences[{i}] is a dict without 'input'")
-        taps = [0] if seq.get("taps") is None else [int(k) for k in _as_list(seq["taps"])]
+        taps = [0] if seq.get("taps") is None else _taps(seq["taps"])
         return as_tensor_variable(seq["input"]), taps
     return as_tensor_variable(seq), [0]
 
@@ -61,7 +67,7 @@ def _output_taps(info: Any, i: int) -> tuple[TensorVariable | None, list[int]]:
         init = info.get("initial")
         if init is None:
             return None, []
-        taps = [-1] if info.get("taps") is None else [int(k) for k in _as_list(info["taps"])]
+        taps = [-1] if info.get("taps") is None else _taps(info["taps"])
         if not taps or any(k >= 0 for k in taps):
             raise ValueError(f"scan: outputs_info[{i}] taps must be negative, got {taps}")
         return as_tensor_variable(init), taps

@@ -308,3 +308,35 @@ def test_draws_of_the_step_replaced_by_their_medians() -> None:
     [start] = map_steps([x], lambda v: pg.icdf(v, 0.5) if is_random_variable(v) else None)
     np.testing.assert_allclose(start.eval(), 0.5 ** np.arange(1, 5))
     assert not [v for v in pg.graph_inputs([start]) if "Key" in str(v.type)]
+
+
+def test_pymc_ar_example_with_custom_dist_and_range_taps() -> None:
+    # PyMC's "time series from a generative graph" AR(2): the initial values are
+    # a model variable passed to dist=, the taps a range, the loop strict
+    lags, trials = 2, 12
+    data = RNG.normal(size=trials)
+
+    def ar_step(x_tm2: Any, x_tm1: Any, rho: Any, sigma: Any) -> Any:
+        mu = x_tm1 * rho[0] + x_tm2 * rho[1]
+        x = pg.Normal.dist(mu=mu, sigma=sigma)
+        return x, collect_default_updates([x])
+
+    def ar_dist(ar_init: Any, rho: Any, sigma: Any, size: Any) -> Any:
+        ar_innov, _ = pt.scan(
+            fn=ar_step,
+            outputs_info=[{"initial": ar_init, "taps": range(-lags, 0)}],
+            non_sequences=[rho, sigma],
+            n_steps=trials - lags,
+            strict=True,
+        )
+        return ar_innov
+
+    with pg.Model() as model:
+        rho = pg.Normal("rho", 0, 0.2, shape=(lags,))
+        sigma = pg.HalfNormal("sigma", 0.2)
+        ar_init = pg.Normal("ar_init", observed=data[:lags])
+        pg.CustomDist("ar_dist", ar_init, rho, sigma, dist=ar_dist, observed=data[lags:])
+    point = {"rho": np.array([0.4, -0.2]), "sigma_log__": np.array(np.log(0.8))}
+    got = model.compile_logp(sum=False)(point)[-1]
+    mu = 0.4 * data[1:-1] + -0.2 * data[:-2]
+    np.testing.assert_allclose(got, stats.norm(mu, 0.8).logpdf(data[lags:]), rtol=1e-10)
