@@ -132,3 +132,29 @@ def test_repeat_and_tile_need_static_counts() -> None:
 def test_extra_ops_module_has_pytensors_names() -> None:
     for name in ["cumsum", "cumprod", "diff", "repeat", "squeeze", "broadcast_to"]:
         assert getattr(pt.extra_ops, name) is getattr(pt, name)
+
+
+def test_new_ops_under_vmap_match_numpy_per_row() -> None:
+    import jax
+
+    import ppgraph as pg
+
+    x = pt.tensor("float32", shape=(3,), name="x")
+    outs = [
+        pt.cumsum(x),
+        pt.diff(x),
+        pt.sort(x),
+        pt.repeat(x, 2),
+        pt.tile(x, 2),
+        pt.diag(x),
+        pt.softmax(x, axis=0),
+        pt.einsum("i,j->ij", x, x),
+    ]
+    f = pg.function([x], outs)
+    batch = RNG.normal(size=(4, 3)).astype("float32")
+    got = jax.jit(jax.vmap(f.jax_fn))(batch)
+    fns = [np.cumsum, np.diff, np.sort, lambda r: np.repeat(r, 2), lambda r: np.tile(r, 2), np.diag]
+    fns += [lambda r: np.exp(r) / np.exp(r).sum(), lambda r: np.outer(r, r)]
+    for g, fn in zip(got, fns, strict=True):
+        assert g.dtype == np.float32
+        np.testing.assert_allclose(np.asarray(g), np.stack([fn(r) for r in batch]), rtol=2e-6)
