@@ -107,8 +107,14 @@ class AR(TimeSeries):
 
     @staticmethod
     def series_support_point(op: AutoRegressiveRV, *params: Any) -> TensorVariable | None:
-        """Zeros: the mean of a stationary AR without a constant."""
-        return None
+        """The init's support point at its last lag, all along the series (PyMC's)."""
+        from ppgraph.distributions.mixture import _family
+
+        fn = getattr(_family(op.init_op), "support_point", None)
+        if fn is None:
+            return None
+        point = as_tensor_variable(fn(*params[2:]))
+        return point[..., -1:] if point.ndim else point
 
     @classmethod
     def dist(  # type: ignore[override]  # PyMC's signature

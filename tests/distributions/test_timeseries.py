@@ -304,10 +304,12 @@ def test_ar_order_errors() -> None:
 def test_support_point_of_a_walk_accumulates_the_drift() -> None:
     with pg.Model() as model:
         pg.GaussianRandomWalk("w", mu=0.5, sigma=1.0, init_dist=pg.Normal.dist(2.0), steps=4)
-        pg.AR("a", rho=[0.5], init_dist=pg.Normal.dist(), steps=3)
+        pg.AR("a", rho=[0.5, 0.1], init_dist=pg.Normal.dist([1.0, 3.0]), steps=3)
+        pg.GARCH11("g", 0.1, 0.2, 0.3, 1.0, steps=3)
     point = model.initial_point()
     np.testing.assert_allclose(point["w"], 2.0 + 0.5 * np.arange(5))
-    np.testing.assert_allclose(point["a"], np.zeros(4))
+    np.testing.assert_allclose(point["a"], np.full(5, 3.0))  # the init's last lag
+    np.testing.assert_allclose(point["g"], np.zeros(4))
 
 
 def test_logp_and_grad_under_jit_and_vmap() -> None:
