@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ppgraph.config import config
 from ppgraph.distributions.distribution import Distribution
 from ppgraph.graph.basic import Variable
 from ppgraph.graph.traversal import ancestors, clone_replace
@@ -167,7 +168,7 @@ class CustomDist(Distribution):
                 dtype, logp_fn=logp, logcdf_fn=logcdf, random_fn=random,
                 support_point_fn=support_point or moment, sig=sig,
                 param_names=_param_names([logp, random], len(params), 1 if logp else 0),
-                dist_name=class_name,
+                dist_name=class_name, floatx=config.floatX,
                 out_core=tuple(shape_t[len(shape_t) - n_supp :]) if shape_t and n_supp else (),
             )  # fmt: skip
         try:
@@ -202,7 +203,7 @@ def _symbolic_op(
         out.dtype, dist_fn=dist, n_params=len(params), ndim_supp_=len(outs),
         ndims_params_=tuple(len(d) for d in ins),
         param_names=_param_names([dist], len(params), 0), dist_name=class_name, size=size_t,
-        support_point_fn=support_point,
+        support_point_fn=support_point, floatx=config.floatX,
     )  # fmt: skip
 
 
@@ -213,7 +214,7 @@ def check_logp_shape(name: str, rv: TensorVariable) -> None:
     op = rv.owner.op
     assert isinstance(op, CustomRV) and op.logp_fn is not None
     value = rv.type.make_variable(name=f"{name}_value")
-    out = as_tensor_variable(op.logp_fn(value, *rv.owner.inputs[2:]))
+    out = as_tensor_variable(op.call(op.logp_fn, value, *rv.owner.inputs[2:]))
     want = rv.type.shape[: rv.ndim - op.ndim_supp]
     got = out.type.shape
     ok = len(got) == len(want) and all(
@@ -239,7 +240,8 @@ def custom_support_point(rv: TensorVariable) -> TensorVariable | None:
     if fn is not None:
         size = node.inputs[1]
         data = getattr(size, "data", np.zeros(0))
-        return as_tensor_variable(fn(rv, tuple(int(s) for s in data) or None, *params))
+        with config.change_flags(floatX=op.floatx or config.floatX):
+            return as_tensor_variable(fn(rv, tuple(int(s) for s in data) or None, *params))
     if isinstance(op, SymbolicCustomRV):
         inner = op.build(list(params))
         repl: dict[Variable, Variable] = {}
@@ -266,14 +268,14 @@ def _median_or_zeros(v: TensorVariable) -> TensorVariable:
 def _custom_logp(op: CustomRV, value: Any, *params: Any) -> TensorVariable:
     if op.logp_fn is None:
         raise NotImplementedError(f"{op.dist_name}: no logp= was given, so it has no density")
-    return as_tensor_variable(op.logp_fn(value, *params))
+    return as_tensor_variable(op.call(op.logp_fn, value, *params))
 
 
 @_logcdf.register(CustomRV)
 def _custom_logcdf(op: CustomRV, value: Any, *params: Any) -> TensorVariable:
     if op.logcdf_fn is None:
         raise NotImplementedError(f"{op.dist_name}: no logcdf= was given")
-    return as_tensor_variable(op.logcdf_fn(value, *params))
+    return as_tensor_variable(op.call(op.logcdf_fn, value, *params))
 
 
 @_icdf.register(CustomRV)

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ppgraph.config import config
 from ppgraph.graph.basic import Apply, Variable
 from ppgraph.random.op import RandomVariable
 from ppgraph.tensor.elemwise import as_tensors
@@ -67,6 +68,13 @@ class CustomRV(RandomVariable):
     param_names: tuple[str, ...] = ()
     dist_name: str = "CustomDist"
     out_core: tuple[int | None, ...] = ()
+    floatx: str = ""  # config.floatX when the variable was made: its functions run in it
+
+    def call(self, fn: Fn, *args: Any) -> Any:
+        """``fn(*args)`` under the ``floatX`` the variable was made in."""
+        assert fn is not None
+        with config.change_flags(floatX=self.floatx or config.floatX):
+            return fn(*args)
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -118,6 +126,7 @@ class SymbolicCustomRV(RandomVariable):
     support_point_fn: Fn = None
 
     ndims_params_: tuple[int, ...] | None = None
+    floatx: str = ""  # config.floatX when the variable was made: dist= is rebuilt in it
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -134,7 +143,8 @@ class SymbolicCustomRV(RandomVariable):
     def build(self, params: list[Any]) -> TensorVariable:
         """The graph ``dist(*params, size=size)``, checked to be one tensor."""
         assert self.dist_fn is not None
-        out = self.dist_fn(*params, size=self.size)
+        with config.change_flags(floatX=self.floatx or config.floatX):
+            out = self.dist_fn(*params, size=self.size)
         if not isinstance(out, TensorVariable):
             raise TypeError(
                 f"{self.dist_name}: dist= must return one tensor (a random variable or a "

@@ -230,3 +230,17 @@ def test_random_of_the_wrong_shape_and_moment_alias() -> None:
     with pytest.raises(ValueError, match=r"y: random= returned draws of shape \(5,\), expected"):
         pg.draw(y)
     np.testing.assert_array_equal(m.initial_point()["y"], [2.0, 2.0, 2.0])
+
+
+def test_float32_model_stays_float32() -> None:
+    def logp(value: Any, mu: Any) -> Any:  # a float64 default outside the model block
+        return pg.logp(pg.Normal.dist(mu, 1.0), value)
+
+    with pg.config.change_flags(floatX="float32"), pg.Model() as m:
+        pg.CustomDist("x", 0.5, 0.8, dist=lognormal_dist)
+        pg.CustomDist("y", 0.0, logp=logp, observed=np.float32([0.3]))
+    f = m.compile_logp()
+    out = f({"x": np.float32(1.5)})
+    assert out.dtype == np.float32
+    want = stats.lognorm(0.8, scale=np.exp(0.5)).logpdf(1.5) + stats.norm.logpdf(0.3)
+    np.testing.assert_allclose(out, want, rtol=2e-6)
