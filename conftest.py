@@ -33,8 +33,15 @@ def _is_controller(config: pytest.Config) -> bool:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Print a failure as soon as it happens (the controller sees workers' reports)."""
-    if not report.failed or os.environ.get("PYTEST_XDIST_WORKER"):
+    """Print a failure as soon as it happens (the controller sees workers' reports);
+    with ``PPGRAPH_DURATIONS_FILE`` set, append each test's duration to that file."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    log = os.environ.get("PPGRAPH_DURATIONS_FILE")
+    if log:
+        with open(log, "a") as f:
+            f.write(f"{report.duration:.2f} {report.when} {report.nodeid}\n")
+    if not report.failed:
         return
     config = _REPORTER.get("config")
     reporter = config.pluginmanager.get_plugin("terminalreporter") if config else None
