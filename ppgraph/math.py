@@ -100,7 +100,7 @@ from ppgraph.tensor import sign as sgn
 from ppgraph.tensor import softplus as log1pexp
 from ppgraph.tensor import square as sqr
 from ppgraph.tensor.construct import AllocDiag, diagonal
-from ppgraph.tensor.linalg import matrix_dot, outer, solve_triangular, trace
+from ppgraph.tensor.linalg import block_diag, matrix_dot, outer, solve_triangular, trace
 from ppgraph.tensor.type import TensorVariable
 
 __all__ = [
@@ -368,7 +368,7 @@ def batched_diag(C: Any) -> TensorVariable:
 
 
 def block_diagonal(matrices: Sequence[Any], sparse: bool = False, format: str = "csr") -> Any:
-    """The block-diagonal matrix with ``matrices`` on its diagonal (dense; ``sparse``
+    """``pt.linalg.block_diag(*matrices)``, PyMC's older spelling (dense; ``sparse``
     is not supported).
 
     Example:
@@ -381,19 +381,7 @@ def block_diagonal(matrices: Sequence[Any], sparse: bool = False, format: str = 
         raise NotImplementedError(
             "block_diagonal: ppgraph has no sparse matrices; use sparse=False"
         )
-    ms = [pt.as_tensor(m) for m in matrices]
-    for m in ms:
-        if m.ndim != 2:
-            raise ValueError(f"block_diagonal takes matrices, got {m!r} of type {m.type}")
-    dtype = str(np.result_type(*[m.dtype for m in ms]))
-    rows = []
-    for i, m in enumerate(ms):
-        row = [
-            pt.cast(m, dtype) if j == i else pt.zeros((m.shape[0], other.shape[1]), dtype)
-            for j, other in enumerate(ms)
-        ]
-        rows.append(concatenate(row, axis=1))
-    return concatenate(rows, axis=0)
+    return block_diag(*matrices)
 
 
 def expand_packed_triangular(

@@ -295,78 +295,13 @@ def eigh(a: Any, UPLO: str = "L") -> tuple[TensorVariable, TensorVariable]:
     return w, v
 
 
-def outer(x: Any, y: Any) -> TensorVariable:
-    """The outer product of ``x`` and ``y``, flattened first as in NumPy.
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> pt.outer(pt.constant([1.0, 2.0]), pt.constant([1.0, 10.0])).eval()
-        array([[ 1., 10.],
-               [ 2., 20.]])
-    """
-    from ppgraph.tensor.shape import flatten
-
-    x, y = as_tensors(x, y)
-    return flatten(x)[:, None] * flatten(y)[None, :]
-
-
-def kron(a: Any, b: Any) -> TensorVariable:
-    """The Kronecker product of two tensors of at least one dimension (NumPy's
-    ``kron``: the lower-rank one gets leading axes of length 1).
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> pt.kron(pt.eye(2), pt.constant([[1.0, 2.0]])).eval()
-        array([[1., 2., 0., 0.],
-               [0., 0., 1., 2.]])
-    """
-    from ppgraph.tensor.shape import expand_dims, reshape, shape
-
-    a, b = as_tensors(a, b)
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"kron needs tensors of at least 1 dimension, got {a.type} and {b.type}")
-    ndim = max(a.ndim, b.ndim)
-    a = expand_dims(a, tuple(range(ndim - a.ndim))) if a.ndim < ndim else a
-    b = expand_dims(b, tuple(range(ndim - b.ndim))) if b.ndim < ndim else b
-    # interleave: a's axis i at 2i, b's at 2i + 1, then merge each pair
-    prod = expand_dims(a, tuple(range(1, 2 * ndim, 2))) * expand_dims(
-        b, tuple(range(0, 2 * ndim, 2))
-    )
-    sizes = [
-        m * n if m is not None and n is not None else shape(a)[i] * shape(b)[i]
-        for i, (m, n) in enumerate(zip(a.type.shape, b.type.shape, strict=True))
-    ]
-    return reshape(prod, sizes)
-
-
-def trace(x: Any, offset: int = 0) -> TensorVariable:
-    """The sum of the ``offset`` diagonal over the last two axes.
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> float(pt.linalg.trace(pt.constant([[1.0, 2.0], [3.0, 4.0]])).eval())
-        5.0
-    """
-    from ppgraph.tensor.construct import diagonal
-    from ppgraph.tensor.reduction import sum
-
-    x = as_tensor_variable(x)
-    if x.ndim < 2:
-        raise ValueError(f"trace needs a matrix (or a batch of them), got {x!r} of type {x.type}")
-    return sum(diagonal(x, offset, -2, -1), axis=-1)
-
-
-def matrix_dot(*args: Any) -> TensorVariable:
-    """The product ``args[0] @ args[1] @ ...`` (Theano's and PyMC's ``matrix_dot``).
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> pt.linalg.matrix_dot(pt.eye(2), pt.eye(2), pt.constant([1.0, 2.0])).eval()
-        array([1., 2.])
-    """
-    if not args:
-        raise TypeError("matrix_dot needs at least one argument")
-    out = as_tensor_variable(args[0])
-    for a in args[1:]:
-        out = dot(out, a)
-    return out
+# composed from the ops above; here so that pt.linalg has them all
+from ppgraph.tensor.linalg_compose import (  # noqa: E402, F401
+    block_diag,
+    cho_solve,
+    kron,
+    matrix_dot,
+    matrix_power,
+    outer,
+    trace,
+)

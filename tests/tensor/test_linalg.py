@@ -322,3 +322,34 @@ def test_einsum_bad_subscripts_say_why() -> None:
         pt.einsum("ij,jk->ik", a, a)
     with pytest.raises(ValueError, match="output index 'z'"):
         pt.einsum("ij->z", a)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_block_diag_matrix_power_cho_solve_match_scipy(dtype: str) -> None:
+    a = pt.tensor(dtype, shape=(3, 3), name="a")
+    b = pt.tensor(dtype, shape=(None, 2), name="b")
+    av = (RNG.normal(size=(3, 3)) * 0.3 + np.eye(3)).astype(dtype)
+    bv = RNG.normal(size=(3, 2)).astype(dtype)
+    spd = _spd(av.astype("float64"))
+    low, up = sl.cholesky(spd, lower=True), sl.cholesky(spd, lower=False)
+    outs = [
+        pt.linalg.block_diag(a, b),
+        pt.linalg.matrix_power(a, 5),
+        pt.linalg.matrix_power(a, -2),
+        pt.linalg.matrix_power(a, 0),
+        pt.linalg.cho_solve((pt.cholesky(_spd_graph(a)), True), b),
+        pt.linalg.cho_solve((pt.cholesky(_spd_graph(a), lower=False), False), b),
+    ]
+    wants = [
+        sl.block_diag(av, bv),
+        np.linalg.matrix_power(av.astype("float64"), 5),
+        np.linalg.matrix_power(av.astype("float64"), -2),
+        np.eye(3),
+        sl.cho_solve((low, True), bv),
+        sl.cho_solve((up, False), bv),
+    ]
+    rtol = 1e-9 if dtype == "float64" else 1e-4
+    compare_jax_and_py([a, b], outs, [av, bv], wants, rtol=rtol, atol=rtol)
+    import ppgraph as pg
+
+    assert pg.math.matrix_dot is pt.linalg.matrix_dot
