@@ -340,3 +340,46 @@ def test_pymc_ar_example_with_custom_dist_and_range_taps() -> None:
     got = model.compile_logp(sum=False)(point)[-1]
     mu = 0.4 * data[1:-1] + -0.2 * data[:-2]
     np.testing.assert_allclose(got, stats.norm(mu, 0.8).logpdf(data[lags:]), rtol=1e-10)
+
+
+def test_initial_values_joined_to_the_loop() -> None:
+    # dist= returns concatenate([init, innov]), the loop started from init: the
+    # density is init's at the first values, then the loop's given them
+    lags, steps = 2, 10
+    data = RNG.normal(size=lags + steps)
+
+    def ar_dist(rho: Any, sigma: Any, size: Any) -> Any:
+        init = pg.Normal.dist(0.0, 2.0, size=lags)
+
+        def step(x_tm2: Any, x_tm1: Any, rho: Any, sigma: Any) -> Any:
+            return pg.Normal.dist(rho[0] * x_tm1 + rho[1] * x_tm2, sigma)
+
+        innov = pt.scan(
+            step,
+            outputs_info=dict(initial=init, taps=[-2, -1]),
+            non_sequences=[rho, sigma],
+            n_steps=steps,
+            return_updates=False,
+        )
+        return pt.concatenate([init, innov], axis=-1)
+
+    with pg.Model() as model:
+        rho = pg.Normal("rho", 0, 0.2, shape=(lags,))
+        sigma = pg.HalfNormal("sigma", 0.2)
+        pg.CustomDist("ar", rho, sigma, dist=ar_dist, observed=data)
+    point = {"rho": np.array([0.4, -0.2]), "sigma_log__": np.array(np.log(0.8))}
+    got = model.compile_logp(sum=False)(point)[-1]
+    mu = 0.4 * data[1:-1] - 0.2 * data[:-2]
+    want = np.r_[stats.norm(0, 2).logpdf(data[:lags]), stats.norm(mu, 0.8).logpdf(data[lags:])]
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+def test_join_errors() -> None:
+    x = pt.vector("x", shape=(2,))
+    joined = pt.concatenate([pg.Normal.dist(0.0, 1.0, size=2), x])
+    with pytest.raises(TypeError, match="logp takes a random variable"):
+        pg.logp(joined, np.zeros(4))
+    y = pt.vector("y")
+    unknown = pt.concatenate([pg.Normal.dist(0.0, 1.0, size=2), pg.Normal.dist(y, 1.0)])
+    with pytest.raises(NotImplementedError, match="sizes along axis 0 must be known"):
+        pg.logp(unknown, np.zeros(4))
