@@ -22,7 +22,7 @@ from ppgraph.gp.cov_base import Covariance
 from ppgraph.gp.gp import Base
 from ppgraph.gp.mean import Mean
 from ppgraph.gp.stationary import Periodic
-from ppgraph.gp.util import as_float
+from ppgraph.gp.util import as_float, fixed_value
 from ppgraph.graph.traversal import graph_inputs
 from ppgraph.model.vars import Deterministic
 from ppgraph.tensor import math as m
@@ -136,10 +136,11 @@ class HSGP(Base):
             assert self._c is not None
             self._L = list(self._c * np.abs(Xs.eval()).max(axis=0))
         eigvals = _eigvals(np.asarray(self._L, dtype=X.dtype), self._m)
-        phi = _eigvecs(Xs, np.asarray(self._L, dtype=X.dtype), eigvals)
-        psd = self.cov_func.power_spectral_density(m.sqrt(eigvals))
         i = int(self._drop_first)
-        return phi[:, i:], m.sqrt(psd[i:])
+        phi = _eigvecs(Xs, np.asarray(self._L, dtype=X.dtype), eigvals)[:, i:]
+        psd = self.cov_func.power_spectral_density(m.sqrt(eigvals))
+        # inputs that never change (an array): the basis is computed once, as data
+        return fixed_value(phi, "hsgp_phi"), m.sqrt(psd[i:])
 
     def prior(
         self, name: str, X: Any, dims: Any = None, hsgp_coeffs_dims: Any = None
@@ -219,7 +220,8 @@ class HSGPPeriodic(Base):
         w0 = 2.0 * np.pi / self.cov_func.period
         mw0x = w0 * Xs[:, 0][:, None] * np.arange(self._m, dtype=X.dtype)[None, :]
         q2 = self.cov_func.power_spectral_density_approx(np.arange(self._m))
-        return (m.cos(mw0x), m.sin(mw0x)), self.scale * m.sqrt(q2)
+        bases = (fixed_value(m.cos(mw0x), "hsgp_phi_cos"), fixed_value(m.sin(mw0x), "hsgp_phi_sin"))
+        return bases, self.scale * m.sqrt(q2)
 
     def _f(self, X: Any) -> TensorVariable:
         (phi_cos, phi_sin), psd = self.prior_linearized(X)

@@ -10,13 +10,15 @@ from typing import Any
 import numpy as np
 
 from ppgraph.config import config
+from ppgraph.graph.basic import FIXED, Constant
+from ppgraph.graph.traversal import graph_inputs
 from ppgraph.tensor import math as m
 from ppgraph.tensor.check import check
 from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.linalg import cholesky, solve_triangular
 from ppgraph.tensor.reduction import all as all_
 from ppgraph.tensor.reduction import sum as sum_
-from ppgraph.tensor.type import TensorVariable, as_tensor_variable
+from ppgraph.tensor.type import TensorVariable, as_tensor_variable, shared
 
 # The jitter added to a covariance's diagonal before its Cholesky factor, by
 # dtype: float32 rounds a kernel matrix at ~1e-7 relative, so its smallest
@@ -62,8 +64,30 @@ def as_inputs(X: Any, owner: str) -> TensorVariable:
 
 
 def eye_like(n: int, dtype: str) -> TensorVariable:
-    """A constant identity matrix (the size must be known statically)."""
-    return as_tensor_variable(np.eye(n, dtype=dtype))
+    """The identity matrix of static size ``n``, as ``arange(n)[:, None] ==
+    arange(n)``: folded to a constant when small, and computed inside the fused
+    kernel when large, rather than an n x n array baked into the program."""
+    i = np.arange(n)
+    return cast(m.eq(as_tensor_variable(i)[:, None], i[None, :]), dtype)
+
+
+def fixed_value(x: TensorVariable, name: str) -> TensorVariable:
+    """``x`` computed once now and held as fixed data (a shared variable tagged
+    ``FIXED``: an argument of the compiled function, not a constant baked into
+    it), when it depends on constants only; else ``x`` itself. For bases and
+    matrices of fixed inputs too large for constant folding.
+
+    Example:
+        >>> import numpy as np, ppgraph.tensor as pt
+        >>> from ppgraph.gp.util import fixed_value
+        >>> type(fixed_value(pt.sin(pt.constant(np.zeros(3))), "phi")).__name__
+        'TensorSharedVariable'
+    """
+    if not all(isinstance(v, Constant) for v in graph_inputs([x])):
+        return x
+    held = shared(np.asarray(x.eval(), dtype=x.dtype), name=name, static_shape=True)
+    held.tag[FIXED] = True
+    return held
 
 
 def static_rows(X: TensorVariable, owner: str) -> int:
@@ -113,4 +137,4 @@ def chol_solve(L: TensorVariable, b: TensorVariable) -> TensorVariable:
 def diagonal(K: TensorVariable) -> TensorVariable:
     """The diagonal of a square matrix of static size."""
     n = static_rows(K, "diagonal")
-    return sum_(m.where(np.eye(n, dtype=bool), K, 0.0), axis=-1)
+    return sum_(K * eye_like(n, K.dtype), axis=-1)
