@@ -148,3 +148,21 @@ def test_observed_and_prior_predictive() -> None:
         prior = pg.sample_prior_predictive(draws=50, random_seed=1)
     y = np.asarray(prior.prior_predictive["y"])
     assert y.shape[-1] == 3 and np.abs(y.sum(axis=-1)).max() < 1e-12
+
+
+@pytest.mark.slow
+def test_nuts_posterior_in_closed_form() -> None:
+    """NUTS through the zerosum value variable: with z ~ ZeroSumNormal(1) and
+    y ~ N(z, 0.5^2 I), the posterior on the zero-sum hyperplane has mean
+    0.8 (y - mean(y)) and covariance 0.2 P (precisions 1 + 4 there)."""
+    y = np.array([1.0, -0.5, 0.2, -0.3])
+    with pg.Model(coords={"g": list("abcd")}):
+        z = pg.ZeroSumNormal("z", sigma=1.0, dims="g")
+        pg.Normal("y", mu=z, sigma=0.5, observed=y)
+        idata = pg.sample(draws=400, tune=400, chains=2, random_seed=1, progressbar=False)
+    draws = idata.posterior["z"].values.reshape(-1, 4)
+    assert np.abs(draws.sum(-1)).max() < 1e-12
+    sd = np.sqrt(0.2 * 0.75)
+    se = sd / np.sqrt(draws.shape[0] / 4)  # a generous effective sample size
+    np.testing.assert_array_less(np.abs(draws.mean(0) - 0.8 * (y - y.mean())), 5 * se)
+    np.testing.assert_allclose(draws.std(0), sd, rtol=0.2)
