@@ -117,6 +117,7 @@ class _Compiled:
                 self.raw
                 if not self.has_checks
                 else lower(self.inputs, self.outputs, self.shared, mode),
+                self.shape_error if self.shared else None,
             )
         return self._pure
 
@@ -138,7 +139,7 @@ class _Compiled:
         """``exc`` (a JAX shape error while tracing) said with the data's shapes."""
         shapes = ", ".join(f"{v.name} {np.shape(v.get_value())}"
                            for v in self.shared if isinstance(v.type, TensorType))  # fmt: skip
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = str(exc).splitlines()[0].rstrip(".") if str(exc) else type(exc).__name__
         return ValueError(
             f"the graph cannot be computed with its data's current shapes ({shapes}): {first}. "
             "Data changed with pg.set_data must keep the shapes the graph relates"
@@ -155,11 +156,21 @@ class _Pure:
     """A lowered pure function that pickles as the graph it was built from
     (rebuilt, and lowered again, when unpickled)."""
 
-    def __init__(self, spec: tuple[Any, ...], fn: Callable[..., list[Any]]) -> None:
-        self.spec, self.fn = spec, fn
+    def __init__(
+        self,
+        spec: tuple[Any, ...],
+        fn: Callable[..., list[Any]],
+        shape_error: Callable[[Exception], Exception] | None,
+    ) -> None:
+        self.spec, self.fn, self.shape_error = spec, fn, shape_error
 
     def __call__(self, *args: Any) -> list[Any]:
-        return self.fn(*args)
+        try:
+            return self.fn(*args)
+        except TypeError as exc:  # while tracing: data of a shape the graph cannot take
+            if self.shape_error is None or "shape" not in str(exc):
+                raise
+            raise self.shape_error(exc) from exc
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuilt_pure, self.spec)
