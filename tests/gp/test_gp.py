@@ -193,3 +193,22 @@ def test_conditional_before_prior_is_an_error() -> None:
         pg.gp.Latent(cov_func=pg.gp.cov.ExpQuad(1, ls=1.0)).conditional("g", XNEW)
     with pytest.raises(TypeError, match="cov_func must be a covariance function"):
         pg.gp.Marginal(cov_func=np.eye(2))
+
+
+def test_logdensity_under_jit_and_vmap() -> None:
+    import jax
+
+    with pg.Model() as model:
+        ls = pg.HalfNormal("ls", 2.0)
+        gp = pg.gp.Marginal(cov_func=pg.gp.cov.Matern52(1, ls=ls))
+        gp.marginal_likelihood("y", X=X, y=Y, sigma=SIGMA)
+    logdensity, _ = pg.logdensity(model)
+    log_ls = np.log([0.5, 1.0, 2.0])
+    with jax.enable_x64(True):  # a float64 model computes in float64
+        batched = jax.jit(jax.vmap(lambda v: logdensity({"ls_log__": v})))(log_ls)
+    for v, got in zip(log_ls, np.asarray(batched), strict=True):
+        r = np.abs(X - X.T) * np.sqrt(5) / np.exp(v)
+        K = (1 + r + r**2 / 3) * np.exp(-r) + (SIGMA**2 + JIT) * np.eye(len(X))
+        expect = stats.multivariate_normal(np.zeros(len(X)), K).logpdf(Y)
+        expect += stats.halfnorm(scale=2.0).logpdf(np.exp(v)) + v  # prior and log-Jacobian
+        np.testing.assert_allclose(got, expect, rtol=1e-9)
