@@ -166,7 +166,18 @@ def shape_mismatch(model: Any, observed: bool = True) -> Exception | None:
     """A ValueError naming the data container, the variable and both shapes
     when a random variable's parameters or (``observed``) observed data no
     longer fit its size (after ``pg.set_data``); None when every shape fits.
-    Predictive draws pass ``observed=False``: they do not read observed data."""
+    Predictive draws pass ``observed=False``: they do not read observed data.
+
+    Example:
+        >>> import numpy as np, ppgraph as pg
+        >>> from ppgraph.model.shapes import shape_mismatch
+        >>> with pg.Model() as m:
+        ...     x = pg.Data("x", np.zeros(3))
+        ...     y = pg.Normal("y", x, 1.0, observed=np.zeros(3))
+        ...     pg.set_data({"x": np.zeros(4)})
+        >>> print(str(shape_mismatch(m)).split(" (from")[0])
+        y has shape (3,), but its parameter loc has shape (4,)
+    """
     rvs = list(model._rvs_in_order)
     sizes = current_sizes(model, rvs)
     probes: list[tuple[TensorVariable, str, int, Variable]] = []  # rv, what, core ndim, var

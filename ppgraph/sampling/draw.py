@@ -38,7 +38,16 @@ _lock = threading.Lock()
 def parameter_guard(outputs: Sequence[Variable]) -> Variable | None:
     """A scalar under the parameter Checks of every random variable ``outputs``
     depend on (``Check{sigma > 0}`` of their log-densities), so a draw in "raise"
-    mode refuses invalid parameters as the log-density does (None: no Check)."""
+    mode refuses invalid parameters as the log-density does (None: no Check).
+
+    Example:
+        >>> import ppgraph as pg
+        >>> from ppgraph.sampling.draw import parameter_guard
+        >>> x = pg.Normal.dist(0.0, 1.0)
+        >>> x.name = "x"
+        >>> str(parameter_guard([2.0 * x]).owner.op)
+        'Check{sigma > 0}'
+    """
     from ppgraph.logprob.basic import logp, split_checks
     from ppgraph.tensor.type import constant
 
