@@ -20,9 +20,17 @@ from ppgraph.tensor.construct import (
 )
 from ppgraph.tensor.einsum import einsum
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
-from ppgraph.tensor.extra_ops import argsort, cumprod, cumsum, diff, repeat, sort, tile
+from ppgraph.tensor.extra_ops import (
+    argsort,
+    cumprod,
+    cumsum,
+    diff,
+    repeat,
+    searchsorted,
+    sort,
+    tile,
+)
 from ppgraph.tensor.gradient import grad, hessian
-from ppgraph.tensor.scan import scan
 from ppgraph.tensor.linalg import (
     cholesky,
     det,
@@ -139,6 +147,7 @@ from ppgraph.tensor.reduction import (
     sum,
     var,
 )
+from ppgraph.tensor.scan import scan
 from ppgraph.tensor.shape import (
     arange,
     broadcast_to,

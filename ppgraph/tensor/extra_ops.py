@@ -22,6 +22,7 @@ from ppgraph.tensor.type import TensorType, TensorVariable, as_tensor_variable
 __all__ = [
     "CumOp",
     "Repeat",
+    "SearchSorted",
     "Sort",
     "Tile",
     "argsort",
@@ -30,6 +31,7 @@ __all__ = [
     "cumsum",
     "diff",
     "repeat",
+    "searchsorted",
     "sort",
     "squeeze",
     "tile",
@@ -272,3 +274,32 @@ def argsort(a: Any, axis: int | None = -1) -> TensorVariable:
         array([1, 2, 0])
     """
     return _sort(a, axis, True)
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchSorted(Op):
+    """The indices where ``v`` would be inserted into the sorted vector ``x``."""
+
+    side: str = "left"
+
+    def make_node(self, x: Any, v: Any) -> Apply:
+        x, v = as_tensor_variable(x), as_tensor_variable(v)
+        if x.ndim != 1:
+            raise ValueError(f"searchsorted: x must be a sorted vector, got {x!r} of type {x.type}")
+        return Apply(self, [x, v], [TensorType("int64", v.type.shape)])
+
+
+def searchsorted(x: Any, v: Any, side: str = "left") -> TensorVariable:
+    """The int64 indices at which inserting ``v`` keeps the sorted vector ``x``
+    sorted (NumPy's ``searchsorted``; ``side`` "left" or "right").
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> pt.extra_ops.searchsorted(pt.constant([1.0, 2.0, 3.0]), [2.0, 2.5]).eval()
+        array([1, 2])
+    """
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    out = SearchSorted(side)(x, v)
+    assert isinstance(out, TensorVariable)
+    return out

@@ -158,3 +158,16 @@ def test_new_ops_under_vmap_match_numpy_per_row() -> None:
     for g, fn in zip(got, fns, strict=True):
         assert g.dtype == np.float32
         np.testing.assert_allclose(np.asarray(g), np.stack([fn(r) for r in batch]), rtol=2e-6)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_matches_numpy(side: str) -> None:
+    x = pt.vector("x")
+    v = pt.matrix("v")
+    xv = np.array([0.0, 1.0, 1.0, 2.5, 4.0])
+    vv = np.array([[-1.0, 1.0, 3.0], [4.0, 5.0, 1.0]])
+    out = pt.extra_ops.searchsorted(x, v, side=side)
+    assert out.dtype == "int64" and out.type.shape == (None, None)
+    compare_jax_and_py([x, v], out, [xv, vv], np.searchsorted(xv, vv, side=side))
+    with pytest.raises(ValueError, match="side must be 'left' or 'right', got 'middle'"):
+        pt.extra_ops.searchsorted(x, v, side="middle")

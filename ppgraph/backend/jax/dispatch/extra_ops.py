@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from ppgraph.backend.jax.dispatch.basic import as_dtype, jax_funcify, tensor_type
 from ppgraph.graph.basic import Apply
-from ppgraph.tensor.extra_ops import CumOp, Repeat, Sort, Tile
+from ppgraph.tensor.extra_ops import CumOp, Repeat, SearchSorted, Sort, Tile
 
 
 @jax_funcify.register(CumOp)
@@ -43,3 +43,8 @@ def _sort(op: Sort, node: Apply) -> Callable[..., Any]:
     if op.arg:
         return lambda x: as_dtype(jnp.argsort(x, axis=op.axis, stable=True), dtype)
     return lambda x: jnp.sort(x, axis=op.axis)
+
+
+@jax_funcify.register(SearchSorted)
+def _searchsorted(op: SearchSorted, node: Apply) -> Callable[..., Any]:
+    return lambda x, v: as_dtype(jnp.searchsorted(x, v, side=op.side), "int64")
