@@ -77,7 +77,15 @@ class RegisterMethods(ModelState):
         """The shape a new random variable takes from ``shape``, ``dims`` or
         ``observed`` (None when none gives one). A symbolic ``shape``
         (``x.shape[0]`` of a ``pg.Data``) gives its current ints, and the next
-        variable registered follows it after ``pg.set_data`` (``shapes.py``)."""
+        variable registered follows it after ``pg.set_data`` (``shapes.py``).
+
+        Example:
+            >>> import numpy as np, ppgraph as pg
+            >>> with pg.Model(coords={"obs": range(3)}) as m:
+            ...     x = pg.Data("x", np.zeros(5))
+            >>> m.rv_shape(dims="obs"), m.rv_shape(shape=x.shape[0], name="y")
+            ((3,), (5,))
+        """
         if shape is not None:
             ints, spec = resolve_shape(name, shape)
             self._pending_spec = None if spec is None else (ints, spec)
