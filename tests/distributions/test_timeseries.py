@@ -237,14 +237,30 @@ def _garch_sims(n: int) -> np.ndarray:
     return np.stack(x, axis=1)
 
 
-def test_mv_walk_draws_have_the_covariance() -> None:
-    cov = np.array([[1.0, 0.6], [0.6, 2.0]])
+COV = np.array([[1.0, 0.6], [0.6, 2.0]])
+
+
+def _check_last_step(draws: np.ndarray, factor: float) -> None:
+    """x[4] = x[0] + 4 innovations: mean 4 mu, covariance I + 4 cov (times
+    nu / (nu - 2) for Student's t innovations)."""
+    assert draws.shape == (N_DRAWS, 5, 2)
+    want_cov = np.eye(2) + 4 * factor * COV
+    se = 5 * np.sqrt(np.diag(want_cov) / N_DRAWS)
+    np.testing.assert_array_less(np.abs(draws[:, -1].mean(0) - [2.0, -2.0]), se)
+    np.testing.assert_allclose(np.cov(draws[:, -1].T), want_cov, rtol=0.15, atol=0.2)
+
+
+def test_mv_gaussian_walk_draws_have_the_covariance() -> None:
     init = pg.MvNormal.dist(np.zeros(2), cov=np.eye(2))
-    rv = pg.MvGaussianRandomWalk.dist(mu=[0.5, -0.5], cov=cov, init_dist=init, steps=4)
-    d = pg.draw(rv, draws=N_DRAWS, random_seed=2)
-    assert d.shape == (N_DRAWS, 5, 2)
-    np.testing.assert_allclose(d[:, -1].mean(0), [2.0, -2.0], atol=5 * np.sqrt(9 / N_DRAWS))
-    np.testing.assert_allclose(np.cov(d[:, -1].T), np.eye(2) + 4 * cov, rtol=0.1, atol=0.15)
+    rv = pg.MvGaussianRandomWalk.dist(mu=[0.5, -0.5], cov=COV, init_dist=init, steps=4)
+    _check_last_step(pg.draw(rv, draws=N_DRAWS, random_seed=2), 1.0)
+
+
+@pytest.mark.slow  # ~20 s on the loaded 2-CPU machine (compiling the t draws and guard)
+def test_mv_studentt_walk_draws_have_the_covariance() -> None:
+    init = pg.MvNormal.dist(np.zeros(2), cov=np.eye(2))
+    rv = pg.MvStudentTRandomWalk.dist(nu=5.0, mu=[0.5, -0.5], scale=COV, init_dist=init, steps=4)
+    _check_last_step(pg.draw(rv, draws=N_DRAWS, random_seed=3), 5.0 / 3.0)
 
 
 # ---- shapes, dims, warnings, errors, support points, jit/vmap ----------------------
