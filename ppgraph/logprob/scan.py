@@ -18,13 +18,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ppgraph.graph.basic import Variable
 from ppgraph.graph.traversal import ancestors, clone_replace
 from ppgraph.logprob.basic import _as_value, _measurable_logprob, split_checks, wrap_checks
 from ppgraph.random.op import is_random_variable
+from ppgraph.tensor import math as m
+from ppgraph.tensor.elemwise import cast
+from ppgraph.tensor.reduction import all as all_
 from ppgraph.tensor.scan_op import Scan, guard_outputs, lift_checks
 from ppgraph.tensor.shape import concatenate
-from ppgraph.tensor.type import TensorVariable
+from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
 __all__ = ["scan_logp"]
 
@@ -35,6 +40,15 @@ def _refuse(var: Variable, why: str) -> NotImplementedError:
         "whose value is given, from previous values of it, of outputs computed without "
         "drawing, sequences and non-sequences"
     )
+
+
+def _integers(var: Variable, value: TensorVariable) -> tuple[TensorVariable, Any]:
+    """A float value of a discrete output as integers, and where it was one (None
+    when it has the output's dtype): off the integers the mass is -inf."""
+    if value.dtype == var.type.dtype:  # type: ignore[attr-defined]
+        return value, None
+    integral = m.eq(value, m.floor(value))
+    return cast(m.where(integral, value, 0.0), var.type.dtype), integral  # type: ignore[attr-defined]
 
 
 def _tap_inputs(op: Scan) -> dict[int, list[Variable]]:
@@ -103,6 +117,7 @@ def scan_logp(op: Scan, var: TensorVariable, value: Any) -> TensorVariable:
     n_known, v_known = var.type.shape[0], value.type.shape[0]
     if n_known is not None and v_known is not None and n_known != v_known:
         raise ValueError(f"logp of {var!r}: the value has {v_known} steps, the loop {n_known}")
+    value, integral = _integers(var, value)
     lp, v_t, carried = _step_graphs(op, i, var)
     [inner], checks = lift_checks([lp])
     flags = [c for _, conds in checks for c in conds]
@@ -143,7 +158,12 @@ def scan_logp(op: Scan, var: TensorVariable, value: Any) -> TensorVariable:
     )
     res = logp_op(*n_steps, *seqs, value, *tap_seqs, *inits, *(o for _, o in kept))
     lp_and_flags = res[: 1 + len(flags)]
-    [lp_seq] = guard_outputs(lp_and_flags[:1], lp_and_flags[1:], checks) if checks else res[:1]
+    [guarded] = guard_outputs(lp_and_flags[:1], lp_and_flags[1:], checks) if checks else res[:1]
+    lp_seq = as_tensor_variable(guarded)
+    if integral is not None:
+        if integral.ndim > lp_seq.ndim:
+            integral = all_(integral, axis=tuple(range(lp_seq.ndim, integral.ndim)))
+        lp_seq = m.where(integral, lp_seq, -np.inf)
     result = wrap_checks(lp_seq, outer_checks)
     result.name = f"{var.name}_logprob" if var.name else None
     return result

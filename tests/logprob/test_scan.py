@@ -288,6 +288,9 @@ def test_markov_chain_of_a_discrete_state() -> None:
     )
     v = np.array([0, 0, 1, 1, 0, 1])
     np.testing.assert_allclose(pg.logp(z, v).eval(), np.log(trans[np.r_[0, v[:-1]], v]))
+    # off the integers the mass is -inf, as for any discrete variable
+    off = pg.logp(z, [0.0, 0.0, 1.0, 1.0, 0.5, 1.0]).eval()
+    assert off[4] == -np.inf and np.isfinite(off[:4]).all()
     draws = pg.draw(z, draws=4000, random_seed=0)
     # P(z_1 = 1) = P(z_0=0) P(0->1) + P(z_0=1) P(1->1), from z_{-1} = 0
     want = 0.9 * 0.1 + 0.1 * 0.8
