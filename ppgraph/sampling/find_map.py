@@ -20,6 +20,7 @@ import jax.scipy.optimize
 import numpy as np
 
 from ppgraph.model.core import Model, modelcontext
+from ppgraph.model.missing import refuse_masked
 from ppgraph.sampling.batch import x64_scope
 from ppgraph.sampling.constrain import constrain
 from ppgraph.sampling.diagnostics import SamplingError, SamplingWarning, require
@@ -142,6 +143,8 @@ def find_MAP(
         raise NotImplementedError(f"find_MAP optimizes continuous variables; {names} are discrete")
     if not model.free_RVs:
         raise ValueError("the model has no free random variables to optimize")
+    for name, value in (start or {}).items():
+        refuse_masked(value, f"find_MAP: start[{name!r}]")
     ld, _ = logdensity(model, flat=True, jacobian=False)
     point = apply_initvals(model, model.initial_point(), start or {})
     with x64_scope(ld.x64):

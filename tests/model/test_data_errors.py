@@ -65,6 +65,13 @@ def test_masked_arrays_refused_as_function_inputs_and_points() -> None:
     np.testing.assert_array_equal(pg.function([a], 2.0 * a)(np.ma.masked_array([1.0])), [2.0])
 
 
+def test_masked_start_refused() -> None:
+    with pg.Model() as m:
+        pg.Normal("z", 0.0, 1.0, shape=3)
+    with pytest.raises(TypeError, match=r"find_MAP: start\['z'\]: got a masked array"):
+        pg.find_MAP(start={"z": MASKED}, model=m)
+
+
 def test_masked_posterior_draws_refused() -> None:
     m = _model()
     draws = np.ma.masked_array(np.ones((1, 2)), mask=[[0, 1]])
