@@ -386,3 +386,27 @@ def test_join_errors() -> None:
     unknown = pt.concatenate([pg.Normal.dist(0.0, 1.0, size=2), pg.Normal.dist(y, 1.0)])
     with pytest.raises(NotImplementedError, match="sizes along axis 0 must be known"):
         pg.logp(unknown, np.zeros(4))
+
+
+def test_observation_of_a_deterministic_state() -> None:
+    # s_t = a s_{t-1} + x_t (fed back, no draw); y_t ~ Normal(s_t, 0.5) (not fed back)
+    xs, a = pt.vector("xs"), pt.scalar("a")
+
+    def step(x_t: Any, s_tm1: Any, a: Any) -> Any:
+        s_t = a * s_tm1 + x_t
+        return s_t, pg.Normal.dist(s_t, 0.5)
+
+    _, y = pt.scan(
+        step,
+        sequences=xs,
+        outputs_info=[pt.constant(1.0), None],
+        non_sequences=a,
+        return_updates=False,
+    )
+    xv, yv = RNG.normal(size=8), RNG.normal(size=8)
+    got = pg.logp(y, yv).eval({xs: xv, a: 0.7})
+    s, states = 1.0, []
+    for x_t in xv:
+        s = 0.7 * s + x_t
+        states.append(s)
+    np.testing.assert_allclose(got, stats.norm(states, 0.5).logpdf(yv), rtol=1e-10)
