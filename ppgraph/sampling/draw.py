@@ -56,7 +56,7 @@ def parameter_guard(outputs: Sequence[Variable]) -> Variable | None:
         if is_random_variable(v):
             try:
                 term = logp(v, v)
-            except NotImplementedError:  # no density: nothing to check
+            except (NotImplementedError, TypeError, ValueError):  # no density to check
                 continue
             zero = constant(0.0, dtype=term.dtype)
             guards += [op(zero, *conds) for op, conds in split_checks(term)[1]]
