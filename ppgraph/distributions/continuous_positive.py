@@ -11,6 +11,7 @@ import numpy as np
 from ppgraph.distributions.continuous import one_parametrization
 from ppgraph.distributions.distribution import Continuous, resolve_alternative
 from ppgraph.distributions.gamma_math import gamma_kernel
+from ppgraph.logprob.quantile import positive_quantile
 from ppgraph.logprob.utils import (
     bound,
     check_parameters,
@@ -404,6 +405,15 @@ class Wald(Continuous):
         res = bound(m.where(m.isinf(value), 0.0, res), value > alpha)
         msg = "mu > 0, lam > 0, alpha >= 0"
         return check_parameters(res, mu > 0, lam > 0, alpha >= 0, msg=msg)
+
+    @staticmethod
+    def icdf(q: Any, mu: Any, lam: Any, alpha: Any) -> TensorVariable:
+        # no closed form: y = x - alpha by a search on log y from the mean
+        unshifted = lambda y_, m_, l_: Wald.logcdf(y_, m_, l_, 0.0)  # noqa: E731
+        y = positive_quantile("Wald", q, unshifted, mu, mu, lam)
+        y = m.where(q > 0, m.where(q < 1, y, np.inf), 0.0)
+        msg = "mu > 0, lam > 0, alpha >= 0"
+        return check_parameters(icdf_bound(alpha + y, q), mu > 0, lam > 0, alpha >= 0, msg=msg)
 
 
 __all__ = [

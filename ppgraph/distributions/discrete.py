@@ -33,11 +33,12 @@ from ppgraph.distributions.discrete_math import (
     xlog,
 )
 from ppgraph.distributions.distribution import Discrete, resolve_alternative
+from ppgraph.logprob.cumulative import summed_logcdf
 from ppgraph.logprob.utils import bound, check_parameters, icdf_bound
 from ppgraph.random import discrete as rv
 from ppgraph.tensor import math as m
 from ppgraph.tensor.shape import arange, expand_dims
-from ppgraph.tensor.type import TensorVariable, as_tensor_variable
+from ppgraph.tensor.type import TensorConstant, TensorVariable, as_tensor_variable
 
 
 class Bernoulli(Discrete):
@@ -307,17 +308,22 @@ class BetaBinomial(Discrete):
 
     @staticmethod
     def logcdf(value: Any, n: Any, alpha: Any, beta: Any) -> TensorVariable:
-        """Needs a constant ``n``: the sum over ``0..n`` has a static size."""
-        k = arange(static_max(n, "BetaBinomial", "logcdf") + 1, dtype=config.floatX)
-        nf, a, b = (expand_dims(as_float(t), -1) for t in (n, alpha, beta))
-        logpmf = m.where(k <= nf, _betabinom_logpmf(k, nf, a, b), -np.inf)
+        """The log-masses summed over ``0..n``: a static sum for a constant ``n``,
+        a loop over the run-time support otherwise (no reverse-mode gradient)."""
         x = as_float(value)
-        res = cdf_bound(lse_cdf(logpmf, x, k), x, 0, n)
-        return _betabinom_check(res, n, alpha, beta)
+        if isinstance(n, TensorConstant):
+            k = arange(static_max(n, "BetaBinomial", "logcdf") + 1, dtype=config.floatX)
+            nf, a, b = (expand_dims(as_float(t), -1) for t in (n, alpha, beta))
+            logpmf = m.where(k <= nf, _betabinom_logpmf(k, nf, a, b), -np.inf)
+            res = lse_cdf(logpmf, x, k)
+        else:
+            nf = as_float(n)
+            res = summed_logcdf("BetaBinomial", x, _betabinom_logpmf, 0.0, nf, nf, alpha, beta)
+        return _betabinom_check(cdf_bound(res, x, 0, n), n, alpha, beta)
 
     @staticmethod
     def icdf(q: Any, n: Any, alpha: Any, beta: Any) -> TensorVariable:
-        """Needs a constant ``n``, as the logcdf."""
+        """By a search over ``0..n`` with the logcdf."""
         return searched_icdf("BetaBinomial", BetaBinomial.logcdf, q, 0.0, n, n, alpha, beta)
 
 
@@ -361,19 +367,25 @@ class HyperGeometric(Discrete):
 
     @staticmethod
     def logcdf(value: Any, good: Any, bad: Any, n: Any) -> TensorVariable:
-        """Needs a constant ``n``: the sum over ``0..n`` has a static size."""
-        k = arange(static_max(n, "HyperGeometric", "logcdf") + 1, dtype=config.floatX)
+        """The log-masses summed over the support: a static sum over ``0..n`` for a
+        constant ``n``, a loop over the run-time support otherwise (no
+        reverse-mode gradient)."""
         g, b, nf = as_float(good), as_float(bad), as_float(n)
-        ge, be, ne = (expand_dims(t, -1) for t in (g, b, nf))
-        inside = m.and_(m.and_(k >= ne - be, k <= ge), k <= ne)
-        logpmf = m.where(inside, _hypergeom_logpmf(k, ge, be, ne), -np.inf)
+        lower, upper = m.maximum(nf - b, 0.0), m.minimum(g, nf)
         x = as_float(value)
-        res = cdf_bound(lse_cdf(logpmf, x, k), x, m.maximum(nf - b, 0.0), m.minimum(g, nf))
-        return _hypergeom_check(res, g, b, nf)
+        if isinstance(n, TensorConstant):
+            k = arange(static_max(n, "HyperGeometric", "logcdf") + 1, dtype=config.floatX)
+            ge, be, ne = (expand_dims(t, -1) for t in (g, b, nf))
+            inside = m.and_(m.and_(k >= ne - be, k <= ge), k <= ne)
+            logpmf = m.where(inside, _hypergeom_logpmf(k, ge, be, ne), -np.inf)
+            res = lse_cdf(logpmf, x, k)
+        else:
+            res = summed_logcdf("HyperGeometric", x, _hypergeom_logpmf, lower, upper, g, b, nf)
+        return _hypergeom_check(cdf_bound(res, x, lower, upper), g, b, nf)
 
     @staticmethod
     def icdf(q: Any, good: Any, bad: Any, n: Any) -> TensorVariable:
-        """Needs a constant ``n``, as the logcdf."""
+        """By a search over the support with the logcdf."""
         g, b, nf = as_float(good), as_float(bad), as_float(n)
         lower, upper = m.maximum(nf - b, 0.0), m.minimum(g, nf)
         return searched_icdf("HyperGeometric", HyperGeometric.logcdf, q, lower, upper, good, bad, n)

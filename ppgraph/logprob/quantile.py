@@ -84,3 +84,59 @@ def discrete_quantile(
     out = op(q, lower, upper, *ps)
     assert isinstance(out, TensorVariable)
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class PositiveQuantile(Op):
+    """``x > 0`` with ``logcdf(x) = log q`` elementwise, for a continuous family on
+    the positive half-line without a closed-form quantile (Wald): bracketed by
+    doubling and halving from ``start``, then bisected on ``log x``. ``q`` is
+    taken in ``(0, 1)``; the caller handles the ends and NaN.
+
+    Inputs: ``q``, ``start`` (a positive guess, e.g. the mean), then the
+    parameters. ``logcdf`` is a graph of ``inputs`` (``x``, then stand-ins).
+    """
+
+    logcdf: Variable
+    inputs: tuple[Variable, ...]
+    family: str
+
+    def make_node(self, q: Any, start: Any, *params: Any) -> Apply:
+        q, start = as_tensor_variable(q), as_tensor_variable(start)
+        ps = [as_tensor_variable(p) for p in params]
+        x = self.inputs[0]
+        assert isinstance(x.type, TensorType)
+        return Apply(self, [q, start, *ps], [TensorType(x.type.dtype, x.type.shape)])
+
+    def props_str(self) -> str:
+        return self.family
+
+
+def positive_quantile(
+    family: str, q: Any, logcdf: Callable[..., Any], start: Any, *params: Any
+) -> TensorVariable:
+    """The quantile at ``q`` in ``(0, 1)`` of a family on ``x > 0`` from its
+    ``logcdf(x, *params)`` (without its Checks), searched from ``start``.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> def exp_logcdf(x, lam):
+        ...     return pt.log1mexp(-lam * x)
+        >>> x = positive_quantile("exponential", 0.5, exp_logcdf, 1.0, 2.0)
+        >>> round(float(x.eval()), 12)  # log(2) / 2
+        0.34657359028
+    """
+    from ppgraph.logprob.basic import split_checks
+
+    q = as_tensor_variable(q)
+    ps = [as_tensor_variable(p) for p in params]
+    probe = as_tensor_variable(split_checks(logcdf(q + as_tensor_variable(start), *ps))[0])
+    x = TensorType(q.dtype, probe.type.shape).make_variable(name="x")
+    stand = [
+        p if isinstance(p, Constant) else p.type.make_variable(name=f"param{i}")
+        for i, p in enumerate(ps)
+    ]
+    inner = as_tensor_variable(split_checks(logcdf(x, *stand))[0])
+    out = PositiveQuantile(inner, (x, *stand), family)(q, start, *ps)
+    assert isinstance(out, TensorVariable)
+    return out

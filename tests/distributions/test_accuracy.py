@@ -82,3 +82,66 @@ def _compile(rv_of: Any, *names: str) -> Any:
     ins = [pt.scalar(n) for n in names]
     q = pt.vector("q")
     return pg.function([q, *ins], pg.icdf(rv_of(*ins), q))
+
+
+def _summed_logcdf(logpmf: np.ndarray, support: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """log P(X <= x) from SciPy's log-masses on the support: the sum below x, or
+    log1p of minus the sum above it where that is the smaller."""
+    from scipy.special import logsumexp
+
+    out = []
+    for xi in x:
+        below = logsumexp(np.where(support <= xi, logpmf, -np.inf))
+        above = logsumexp(np.where(support > xi, logpmf, -np.inf))
+        out.append(below if below < np.log(0.5) else np.log1p(-np.exp(above)))
+    return np.array(out)
+
+
+def test_beta_binomial_cdf_and_quantile_with_a_symbolic_n() -> None:
+    n, a, b = pt.scalar("n", dtype="int64"), pt.scalar("a"), pt.scalar("b")
+    x = pt.vector("x")
+    rv = pg.BetaBinomial.dist(alpha=a, beta=b, n=n)
+    f = pg.function([x, n, a, b], pg.logcdf(rv, x))
+    xs = np.array([-1.0, 0.0, 3.0, 7.5, 15.0, 29.0, 30.0, 31.0])
+    for nn, aa, bb in [(30, 2.0, 3.0), (30, 0.2, 30.0), (7, 1.0, 1.0)]:
+        k = np.arange(nn + 1)
+        want = _summed_logcdf(stats.betabinom(nn, aa, bb).logpmf(k), k, xs)
+        np.testing.assert_allclose(f(xs, nn, aa, bb), want, rtol=1e-12, atol=1e-300)
+    g = pg.function([x, n, a, b], pg.icdf(rv, x))
+    qs = np.array([0.0, 0.01, 0.3, 0.5, 0.99, 1.0])
+    np.testing.assert_array_equal(g(qs, 30, 2.0, 3.0), stats.betabinom(30, 2.0, 3.0).ppf(qs))
+
+
+def test_hypergeometric_cdf_and_quantile_with_a_symbolic_n() -> None:
+    big_n, k, n = (pt.scalar(v, dtype="int64") for v in ("N", "k", "n"))
+    x = pt.vector("x")
+    rv = pg.HyperGeometric.dist(N=big_n, k=k, n=n)
+    f = pg.function([x, big_n, k, n], pg.logcdf(rv, x))
+    xs = np.array([-1.0, 0.0, 5.0, 11.0, 12.5, 16.0, 20.0, 30.0])
+    for nn, kk, dd in [(50, 20, 30), (40, 35, 10), (12, 3, 12)]:
+        dist = stats.hypergeom(nn, kk, dd)
+        support = np.arange(max(0, dd - nn + kk), min(kk, dd) + 1)
+        want = _summed_logcdf(dist.logpmf(support), support, xs)
+        np.testing.assert_allclose(f(xs, nn, kk, dd), want, rtol=1e-12, atol=1e-300)
+    g = pg.function([x, big_n, k, n], pg.icdf(rv, x))
+    qs = np.array([0.0, 0.01, 0.3, 0.5, 0.99, 1.0])
+    np.testing.assert_array_equal(g(qs, 50, 20, 30), stats.hypergeom(50, 20, 30).ppf(qs))
+
+
+@pytest.mark.parametrize("mu, lam, alpha", [(1.0, 1.0, 0.0), (2.0, 0.1, 1.0), (0.5, 50.0, 0.0)])
+def test_wald_icdf(mu: float, lam: float, alpha: float) -> None:
+    dist = stats.invgauss(mu / lam, loc=alpha, scale=lam)
+    q = pt.vector("q")
+    f = pg.function([q], pg.icdf(pg.Wald.dist(mu=mu, lam=lam, alpha=alpha), q))
+    qs = np.array([1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999, 1 - 1e-9])
+    got = f(qs)
+    np.testing.assert_allclose(got, dist.ppf(qs), rtol=1e-11)
+    # round trips in the tail that keeps the digits
+    np.testing.assert_allclose(dist.logcdf(got[:3]), np.log(qs[:3]), rtol=1e-12)
+    np.testing.assert_allclose(dist.logsf(got[-3:]), np.log1p(-qs[-3:]), rtol=1e-9)
+    ends = f(np.array([0.0, 1.0, -0.1, 1.5, np.nan]))
+    np.testing.assert_array_equal(ends, [alpha, np.inf, np.nan, np.nan, np.nan])
+    with pg.config.change_flags(floatX="float32"):
+        got32 = pg.icdf(pg.Wald.dist(mu=mu, lam=lam, alpha=alpha), qs[1:-1].astype("float32"))
+        assert got32.dtype == "float32"
+        np.testing.assert_allclose(got32.eval(), dist.ppf(qs[1:-1].astype("float32")), rtol=1e-5)

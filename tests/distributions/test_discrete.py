@@ -257,9 +257,11 @@ def test_integer_values_and_batched_size() -> None:
     assert pg.logp(pg.Poisson.dist(3.0), v).eval({v: 2.5}) == -np.inf
 
 
-def test_sums_over_the_support_need_a_constant_n() -> None:
-    with pytest.raises(NotImplementedError, match="constant n"):
-        pg.logcdf(pg.BetaBinomial.dist(alpha=1.0, beta=2.0, n=pt.scalar("n")), 2.0)
+def test_sums_over_the_support_take_a_symbolic_n() -> None:
+    # a loop over the run-time support (tests/distributions/test_accuracy.py checks values)
+    n = pt.scalar("n")
+    out = pg.logcdf(pg.BetaBinomial.dist(alpha=1.0, beta=2.0, n=n), 2.0).eval({n: 4.0})
+    np.testing.assert_allclose(out, stats.betabinom(4, 1.0, 2.0).logcdf(2.0), rtol=1e-12)
 
 
 def test_icdf_is_an_integer_and_has_no_quantile_outside_the_unit_interval() -> None:

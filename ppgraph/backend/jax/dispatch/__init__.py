@@ -3,6 +3,8 @@
 from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     check,
     construct,
+    continuous_quantile,
+    cumulative,
     einsum,
     elemwise,
     extra_ops,
