@@ -195,7 +195,7 @@ class HurdleGamma(Continuous):
     @staticmethod
     def logp(value: Any, psi: Any, alpha: Any, beta: Any) -> TensorVariable:
         eps = _eps(value)
-        below = gamma_logcdf(eps, alpha, beta)
+        below = _gamma_log_below(eps, alpha, beta)
         res = hurdle_logp(value, psi, gamma_logpdf(value, alpha, beta), below)
         res = bound(res, m.or_(m.eq(value, 0), value >= eps))
         return _gamma_check(res, psi, alpha, beta)
@@ -203,9 +203,15 @@ class HurdleGamma(Continuous):
     @staticmethod
     def logcdf(value: Any, psi: Any, alpha: Any, beta: Any) -> TensorVariable:
         eps = _eps(value)
-        below = gamma_logcdf(eps, alpha, beta)
+        below = _gamma_log_below(eps, alpha, beta)
         res = hurdle_logcdf(value, psi, gamma_logcdf(value, alpha, beta), below, eps)
         return _gamma_check(res, psi, alpha, beta)
+
+
+def _gamma_log_below(eps: float, alpha: Any, beta: Any) -> TensorVariable:
+    """``log F(eps)``: far below the mean, the direct ``log P(alpha, beta eps)``
+    (gamma_logcdf's select would send a NaN gradient from its upper-tail branch)."""
+    return m.log(m.gammainc(alpha, beta * eps))
 
 
 def _gamma_check(res: Any, psi: Any, alpha: Any, beta: Any) -> TensorVariable:

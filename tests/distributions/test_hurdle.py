@@ -157,3 +157,41 @@ def test_support_points_in_a_model() -> None:
     np.testing.assert_allclose(start["g"], 0.25)
     np.testing.assert_allclose(start["l"], 0.5 * np.exp(0.5))
     assert start["k"] == 2
+
+
+def test_jit_vmap_and_gradients() -> None:
+    """The pure logp function under jax.jit and jax.vmap (a bad psi is -inf in
+    one row), and its gradient in (psi, alpha, beta) against central
+    differences of the scipy oracle."""
+    import jax
+    import jax.numpy as jnp
+
+    psi, alpha, beta, v = (pt.scalar(n) for n in ("psi", "alpha", "beta", "v"))
+    lp = pg.logp(pg.HurdleGamma.dist(psi=psi, alpha=alpha, beta=beta), v)
+    fn = pg.function([psi, alpha, beta, v], lp, check_mode="-inf").jax_fn
+    x = np.array([0.0, 0.5, 2.0])
+
+    def oracle(p: float, a: float, b: float, at: float) -> float:
+        return float(_oracle(p, stats.gamma(a, scale=1 / b), np.array([at]))[0][0])
+
+    with jax.enable_x64(True):
+        rows = np.asarray(
+            jax.jit(jax.vmap(fn, in_axes=(0, None, None, 0)))(
+                jnp.array([0.7, 1.5, 0.7]), 2.0, 3.0, jnp.asarray(x)
+            )
+        )
+        grads = [
+            np.asarray(jax.grad(fn, argnums=(0, 1, 2))(0.7, 2.0, 3.0, at)) for at in x[1:]
+        ]
+    np.testing.assert_allclose(rows[0], oracle(0.7, 2.0, 3.0, 0.0), rtol=1e-12)
+    assert rows[1] == -np.inf
+    np.testing.assert_allclose(rows[2], oracle(0.7, 2.0, 3.0, 2.0), rtol=1e-12)
+    h = 1e-6
+    base = np.array([0.7, 2.0, 3.0])
+    for at, got in zip(x[1:], grads, strict=True):
+        for i in range(3):
+            up, down = base.copy(), base.copy()
+            up[i] += h
+            down[i] -= h
+            want = (oracle(*up, at) - oracle(*down, at)) / (2 * h)
+            np.testing.assert_allclose(float(got[i]), want, rtol=1e-6, atol=1e-8)

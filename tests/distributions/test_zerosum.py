@@ -166,3 +166,24 @@ def test_nuts_posterior_in_closed_form() -> None:
     se = sd / np.sqrt(draws.shape[0] / 4)  # a generous effective sample size
     np.testing.assert_array_less(np.abs(draws.mean(0) - 0.8 * (y - y.mean())), 5 * se)
     np.testing.assert_allclose(draws.std(0), sd, rtol=0.2)
+
+
+def test_jit_vmap_and_sigma_gradient() -> None:
+    """The pure logp under jax.jit and jax.vmap over sigma (a bad sigma is -inf),
+    and d logp / d sigma against central differences of scipy's density."""
+    sigma = pt.scalar("sigma")
+    v = pt.tensor("float64", shape=(4,), name="v")
+    fn = pg.function(
+        [sigma, v], pg.logp(pg.ZeroSumNormal.dist(sigma=sigma, shape=4), v), check_mode="-inf"
+    ).jax_fn
+    x = _zero_sum(np.random.default_rng(4), (4,), 1)
+    with jax.enable_x64(True):
+        rows = np.asarray(
+            jax.jit(jax.vmap(fn, in_axes=(0, None)))(jnp.array([0.8, -1.0]), jnp.asarray(x))
+        )
+        grad = float(jax.grad(fn)(0.8, jnp.asarray(x)))
+    np.testing.assert_allclose(rows[0], _oracle(x, 0.8, (4,)), rtol=1e-12)
+    assert rows[1] == -np.inf
+    h = 1e-6
+    want = (_oracle(x, 0.8 + h, (4,)) - _oracle(x, 0.8 - h, (4,))) / (2 * h)
+    np.testing.assert_allclose(grad, want, rtol=1e-6)
