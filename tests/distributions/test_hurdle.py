@@ -180,9 +180,7 @@ def test_jit_vmap_and_gradients() -> None:
                 jnp.array([0.7, 1.5, 0.7]), 2.0, 3.0, jnp.asarray(x)
             )
         )
-        grads = [
-            np.asarray(jax.grad(fn, argnums=(0, 1, 2))(0.7, 2.0, 3.0, at)) for at in x[1:]
-        ]
+        grads = [np.asarray(jax.grad(fn, argnums=(0, 1, 2))(0.7, 2.0, 3.0, at)) for at in x[1:]]
     np.testing.assert_allclose(rows[0], oracle(0.7, 2.0, 3.0, 0.0), rtol=1e-12)
     assert rows[1] == -np.inf
     np.testing.assert_allclose(rows[2], oracle(0.7, 2.0, 3.0, 2.0), rtol=1e-12)
