@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 from ppgraph.distributions.continuous import Normal
 from ppgraph.distributions.discrete_math import as_float
 from ppgraph.distributions.multivariate import MvNormal, MvStudentT
@@ -25,6 +27,7 @@ from ppgraph.distributions.timeseries_base import (
 )
 from ppgraph.distributions.timeseries_recursive import AR, GARCH11, EulerMaruyama
 from ppgraph.logprob.basic import _logprob, split_checks, wrap_checks
+from ppgraph.random.multivariate import MvNormalRV, MvStudentTRV
 from ppgraph.random.op import RandomKeySharedVariable, make_rv
 from ppgraph.random.timeseries import RandomWalkRV
 from ppgraph.tensor.extra_ops import cumsum
@@ -81,6 +84,9 @@ def _random_walk(
     return make_rv(op, *init_ps, *innov_ps, size=batch_size(shape, size, 1 + n_core), rng=rng)
 
 
+_MEAN_PARAM = {MvNormalRV: 0, MvStudentTRV: 1}  # families whose support point is ``mu``
+
+
 def _walk_support_point(op: RandomWalkRV, *params: Any) -> TensorVariable | None:
     """The init's support point, then the innovations' accumulated (PyMC's)."""
     from ppgraph.distributions.mixture import _family
@@ -89,18 +95,22 @@ def _walk_support_point(op: RandomWalkRV, *params: Any) -> TensorVariable | None
     points = []
     for part, ps in zip(op.parts, op.split(params), strict=True):
         fn = getattr(_family(part), "support_point", None)
-        if fn is None:
+        if fn is None and type(part) in _MEAN_PARAM:  # PyMC's: the multivariate mean
+            points.append(as_tensor_variable(ps[_MEAN_PARAM[type(part)]]))
+        elif fn is None:
             return None
-        points.append(as_tensor_variable(fn(*ps)))
+        else:
+            points.append(as_tensor_variable(fn(*ps)))
     n = innov.ndim_supp
     x0, step = points
-    batch = (*x0.type.shape[: x0.ndim - n],)
-    step = expand_dims(step, step.ndim - n)
-    shape = (*step.type.shape[: step.ndim - n - 1], op.steps, *step.type.shape[step.ndim - n :])
-    if None in shape or None in batch:
-        return None
-    steps = broadcast_to(step, shape)
-    return cumsum(concatenate([expand_dims(x0, x0.ndim - n), steps], axis=-1 - n), axis=-1 - n)
+    shapes = [tuple(d for d in v.type.shape if d is not None) for v in (x0, step)]
+    if [len(s) for s in shapes] != [x0.ndim, step.ndim]:
+        return None  # a size known only when run: zeros
+    full = np.broadcast_shapes(*shapes)  # batch + core
+    batch, core = full[: len(full) - n], full[len(full) - n :]
+    x0 = broadcast_to(expand_dims(x0, x0.ndim - n), (*batch, 1, *core))
+    steps = broadcast_to(expand_dims(step, step.ndim - n), (*batch, op.steps, *core))
+    return cumsum(concatenate([x0, steps], axis=-1 - n), axis=-1 - n)
 
 
 class RandomWalk(TimeSeries):
@@ -187,8 +197,6 @@ def _mv_init(innovation: TensorVariable, init_dist: Any) -> Any:
     n = innovation.type.shape[-1]
     if n is None:
         raise ValueError("the walk's dimension must be known statically to build its init_dist")
-    import numpy as np
-
     return MvNormal.dist(np.zeros(n), cov=100.0 * np.eye(n))
 
 

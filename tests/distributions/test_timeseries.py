@@ -322,7 +322,12 @@ def test_support_point_of_a_walk_accumulates_the_drift() -> None:
         pg.GaussianRandomWalk("w", mu=0.5, sigma=1.0, init_dist=pg.Normal.dist(2.0), steps=4)
         pg.AR("a", rho=[0.5, 0.1], init_dist=pg.Normal.dist([1.0, 3.0]), steps=3)
         pg.GARCH11("g", 0.1, 0.2, 0.3, 1.0, steps=3)
+        pg.GaussianRandomWalk("b", mu=[0.5, 1.0], init_dist=pg.Normal.dist(1.0), steps=2)
+        init = pg.MvNormal.dist(np.ones(2), cov=np.eye(2))
+        pg.MvGaussianRandomWalk("mv", mu=[1.0, -1.0], cov=np.eye(2), init_dist=init, steps=2)
     point = model.initial_point()
+    np.testing.assert_allclose(point["b"], [[1.0, 1.5, 2.0], [1.0, 2.0, 3.0]])  # batched drifts
+    np.testing.assert_allclose(point["mv"], [[1.0, 1.0], [2.0, 0.0], [3.0, -1.0]])
     np.testing.assert_allclose(point["w"], 2.0 + 0.5 * np.arange(5))
     np.testing.assert_allclose(point["a"], np.full(5, 3.0))  # the init's last lag
     np.testing.assert_allclose(point["g"], np.zeros(4))
