@@ -39,6 +39,7 @@ from ppgraph.model.missing import ImputationWarning  # issue 11: missing observe
 from ppgraph.printing import dprint
 from ppgraph.rewrite import rewrite_graph
 from ppgraph.variational import Approximation, FitError, fit
+from ppgraph import ode  # issue 17: ODE models on diffrax
 from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, predictive, MAP)
     LogDensity,
     SamplingError,
@@ -129,4 +130,5 @@ __all__ = [
     "FitError",
     "fit",
     "marginalize",
+    "ode",
 ]

@@ -11,6 +11,7 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     gradient,
     linalg,
     marginal,
+    ode,
     random,
     random_composite,
     random_continuous,
