@@ -36,11 +36,14 @@ from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 LOG_2PI = float(np.log(2 * np.pi))
 
 
-def _scalar_init(init_dist: Any, dist: str) -> tuple[Any, list[TensorVariable]]:
+def _scalar_init(
+    init_dist: Any, dist: str, max_ndim_supp: int = 0
+) -> tuple[Any, list[TensorVariable]]:
     op, params = unpack_dist(init_dist, "init_dist")
-    if op.ndim_supp:
+    if op.ndim_supp > max_ndim_supp:
         raise NotImplementedError(
-            f"{dist}: init_dist must be a distribution of scalars, got {op.name} "
+            f"{dist}: init_dist must be a distribution of scalars"
+            f"{' or vectors' if max_ndim_supp else ''}, got {op.name} "
             f"(support of {op.ndim_supp} dims)"
         )
     return op, params
@@ -59,7 +62,9 @@ def ar_logp(op: AutoRegressiveRV, value: Any, rho: Any, sigma: Any, *init_ps: An
     sq = sum_(m.square(value[..., p:] - mean), axis=-1)
     lp_innov = -0.5 * sq / m.square(sigma) - op.steps * (m.log(sigma) + 0.5 * LOG_2PI)
     lp_init, checks = split_checks(_logprob(op.init_op, value[..., :p], *init_ps))
-    out = wrap_checks(sum_(lp_init, axis=-1) + lp_innov, checks)
+    if not op.init_op.ndim_supp:
+        lp_init = sum_(lp_init, axis=-1)
+    out = wrap_checks(lp_init + lp_innov, checks)
     return check_parameters(out, sigma > 0, msg="sigma > 0")
 
 
@@ -88,8 +93,9 @@ class AR(TimeSeries):
 
     ``rho``'s last axis holds the coefficients, the constant ``rho_0`` first when
     ``constant=True``; ``ar_order`` is read from it. The first ``ar_order``
-    values come from ``init_dist`` (default ``Normal.dist(0, 100)``, with PyMC's
-    UserWarning); the series has ``steps + ar_order`` values.
+    values come from ``init_dist`` (scalars, or one vector of ``ar_order``
+    values; default ``Normal.dist(0, 100)``, with PyMC's UserWarning); the
+    series has ``steps + ar_order`` values.
 
     Example:
         >>> import ppgraph as pg
@@ -141,8 +147,14 @@ class AR(TimeSeries):
         if init_dist is None:
             warn_default_init("Normal.dist(0, 100, shape=...)")
             init_dist = Normal.dist(0.0, 100.0)
-        init_op, init_ps = _scalar_init(init_dist, "AR")
-        init_ps = [expand_dims(p, 0) if p.ndim == 0 else p for p in init_ps]
+        init_op, init_ps = _scalar_init(init_dist, "AR", max_ndim_supp=1)
+        if init_op.ndim_supp == 0:
+            init_ps = [expand_dims(p, 0) if p.ndim == 0 else p for p in init_ps]
+        elif init_dist.type.shape[-1] != order:
+            raise ValueError(
+                f"AR: a vector init_dist must have ar_order={order} values, "
+                f"got shape {init_dist.type.shape}"
+            )
         op = AutoRegressiveRV(init=init_op, ar_order=order, constant=bool(constant), steps=steps)
         return make_rv(op, rho, sigma, *init_ps, size=batch_size(shape, size, 1), rng=rng)
 

@@ -147,8 +147,8 @@ class AutoRegressiveRV(_TimeSeriesRV):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not isinstance(self.init, RandomVariable) or self.init.ndim_supp:
-            raise TypeError(f"AR: init_dist must be a scalar family's op, got {self.init!r}")
+        if not isinstance(self.init, RandomVariable) or self.init.ndim_supp > 1:
+            raise TypeError(f"AR: init_dist must be a scalar or vector family, got {self.init!r}")
         if not isinstance(self.ar_order, int) or self.ar_order < 1:
             raise ValueError(f"AR: ar_order must be an int >= 1, got {self.ar_order!r}")
 
@@ -163,7 +163,10 @@ class AutoRegressiveRV(_TimeSeriesRV):
 
     @property
     def signature(self) -> str:  # type: ignore[override]
+        # a scalar init's parameters carry the lags' axis (size 1 or ar_order)
         inits = [f"(o{i})" for i in range(len(self.init_op.params))]
+        if self.init_op.ndim_supp:
+            inits = _groups(self.init_op, rename="_init")
         return ",".join(["(p)", "()", *inits]) + f"->({TIME})"
 
     @property
@@ -183,6 +186,8 @@ class AutoRegressiveRV(_TimeSeriesRV):
                 f"(ar_order={self.ar_order}, constant={self.constant})"
             )
         for name, s in zip(self.params[2:], shapes[2:], strict=True):
+            if self.init_op.ndim_supp:
+                break  # a vector init's length is checked by AR.dist
             if s[-1] not in (None, 1, self.ar_order):
                 raise ValueError(
                     f"AR: init_dist has {s[-1]} initial values on its last axis ({name}); "

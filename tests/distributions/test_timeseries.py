@@ -137,6 +137,19 @@ def test_ar_batched_rho_and_tau() -> None:
     np.testing.assert_allclose(_logp(rv, x), want, rtol=1e-10)
 
 
+def test_ar_with_a_vector_init_dist() -> None:
+    x, cov = RNG.normal(size=9), np.array([[1.0, 0.5], [0.5, 2.0]])
+    init = pg.MvNormal.dist(mu=[0.5, -0.5], cov=cov)
+    rv = pg.AR.dist(rho=[0.5, -0.3], sigma=0.8, init_dist=init, steps=7)
+    want = stats.multivariate_normal.logpdf(x[:2], [0.5, -0.5], cov)
+    want += ar_loop(x, np.array([0.5, -0.3]), 0.8, False, 1.0) - stats.norm.logpdf(x[:2]).sum()
+    np.testing.assert_allclose(_logp(rv, x), want, rtol=1e-10)
+    draws = pg.draw(rv, draws=2000, random_seed=4)
+    np.testing.assert_allclose(np.cov(draws[:, :2].T), cov, rtol=0.15, atol=0.1)
+    with pytest.raises(ValueError, match="ar_order=3 values"):
+        pg.AR.dist(rho=[0.5, -0.3, 0.1], init_dist=init, steps=7)
+
+
 def test_garch11_logp() -> None:
     x = RNG.normal(size=(2, 30))
     rv = pg.GARCH11.dist(omega=0.2, alpha_1=0.3, beta_1=[0.5, 0.6], initial_vol=1.5, steps=29)
