@@ -182,9 +182,12 @@ def _rowwise(rv: TensorVariable, terms: Sequence[Variable], value: Variable) -> 
     return True
 
 
-def _dependents(model: Model, rv: TensorVariable) -> tuple[list[Any], list[Any], list[Any]]:
-    """The random variables, potentials and deterministics that depend on ``rv`` directly."""
-    others = [v for v in model._rvs_in_order if v is not rv]
+def _dependents(
+    model: Model, rv: TensorVariable, ignored: Sequence[Any]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The random variables (but ``ignored``), potentials and deterministics that
+    depend on ``rv`` directly."""
+    others = [v for v in model._rvs_in_order if v is not rv and v not in ignored]
     blockers = [v for v in others]
     deps = [
         v for v in others
@@ -218,8 +221,11 @@ def marginalize(model: Model, vars: Any = None, max_support: int = MAX_SUPPORT) 
         if rv not in free or rv.dtype.startswith("float"):
             raise ValueError(f"marginalize: {rv!r} is not a discrete free variable of the model")
     new = _copy_model(model)
-    for rv in rvs:
-        _remove_one(new, model, rv, rvs, max_support)
+    # first those nothing depends on: for every value of the others their mass sums
+    # to one, so they drop out of the others' sums too
+    forward = [rv for rv in rvs if not any(_dependents(model, rv, [])[:2])]
+    for rv in [*forward, *[rv for rv in rvs if rv not in forward]]:
+        _remove_one(new, model, rv, rvs, max_support, forward)
     return new
 
 
@@ -237,18 +243,23 @@ def _copy_model(model: Model) -> MarginalModel:
 
 
 def _remove_one(
-    new: MarginalModel, model: Model, rv: TensorVariable, all_rvs: list[Any], max_support: int
+    new: MarginalModel,
+    model: Model,
+    rv: TensorVariable,
+    all_rvs: list[Any],
+    max_support: int,
+    forwards: list[Any],
 ) -> None:
     name = str(rv.name)
-    deps, pots, dets = _dependents(model, rv)
-    forward = not deps and not pots
+    deps, pots, dets = _dependents(model, rv, forwards)
+    forward = rv in forwards
     try:
         support = finite_support(rv, max_support)
     except NotImplementedError:
         if not forward:  # nothing depends on it: any support sums to one
             raise
         support = np.zeros(0, dtype=int)
-    clash = [d for d in deps if d in all_rvs] + [
+    clash = [d for d in deps if d in all_rvs and d not in forwards] + [
         d for info in new.marginalized.values() for d in deps if d in info["deps"]
     ]
     if clash:
@@ -277,7 +288,8 @@ def _remove_one(
     for p in pots:
         new.potentials.remove(p)
     for d in dets:
-        new.deterministics.remove(d)
+        if d in new.deterministics:  # may depend on an earlier summed variable too
+            new.deterministics.remove(d)
         new.named_vars.pop(str(d.name), None)
     # With no dependents (carrier None) the mass sums to one: the term is 0, and
     # the variable is drawn afterwards from its prior given its parents ("forward").

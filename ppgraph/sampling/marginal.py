@@ -30,6 +30,13 @@ def marginalize_discrete(model: Model) -> Model:
     """``model`` with its discrete free variables summed out (itself if it has none)."""
     if not model.discrete_value_vars:
         return model
+    if not model.continuous_value_vars:
+        names = [str(model.values_to_rvs[v].name) for v in model.discrete_value_vars]
+        raise NotImplementedError(
+            f"pg.sample runs NUTS on continuous variables; {names} "
+            f"{'is' if len(names) == 1 else 'are'} discrete and the model has no continuous "
+            "free variable: for draws of it use pg.sample_prior_predictive"
+        )
     return marginalize(model)
 
 
@@ -55,6 +62,10 @@ def complete_draws(
         from ppgraph.sampling.predictive import sample_posterior_predictive
 
         posterior = constrain(raw, model)
+        for rv, info in model.marginalized.items():  # the discrete draws just recovered
+            if not info["forward"]:
+                name = str(model.original.rvs_to_values[rv].name)
+                posterior[str(rv.name)] = out[name]
         seed = jax.random.fold_in(key, 10_007)
         pp = sample_posterior_predictive(
             posterior, var_names=forward, model=model.original, random_seed=seed

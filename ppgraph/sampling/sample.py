@@ -197,7 +197,9 @@ def sample(
     attrs = {"sampler": sampler, "tuning_steps": tune, "chain_method": opts.chain_method}
     idata = make_idata(model, groups, attrs)
     if compute_convergence_checks:
-        free = [str(rv.name) for rv in model.free_RVs if keep is None or str(rv.name) in keep]
+        # discrete draws are often constant within a chain: r-hat is undefined there
+        free = [str(rv.name) for rv in model.free_RVs if rv.dtype.startswith("float")]
+        free = [name for name in free if keep is None or name in keep]
         convergence_warnings(idata, int(np.sum(stats["diverging"])), free)
     return idata
 

@@ -76,7 +76,7 @@ def test_coal_mining_switchpoint_against_exact_enumeration() -> None:
     years, y = YEARS[PRESENT], DISASTERS[PRESENT].astype(int)
     support, w, early, late = exact(years, y)
     with coal_model(years, y):
-        idata = pg.sample(draws=1000, tune=1000, chains=2, random_seed=3, progressbar=False)
+        idata = pg.sample(draws=500, tune=500, chains=2, random_seed=3, progressbar=False)
     post = idata.posterior
     s = post["switchpoint"].values.ravel()
     freq = np.array([(s == v).mean() for v in support])
@@ -93,7 +93,7 @@ def test_coal_mining_with_missing_years_imputed() -> None:
     with pytest.warns(UserWarning, match="[Ii]mput"):
         m = coal_model(YEARS, np.ma.masked_invalid(DISASTERS))
     with m:
-        idata = pg.sample(draws=1000, tune=1000, chains=2, random_seed=4, progressbar=False)
+        idata = pg.sample(draws=500, tune=500, chains=2, random_seed=4, progressbar=False)
     post = idata.posterior
     s = post["switchpoint"].values.ravel()
     freq = np.array([(s == v).mean() for v in support])
