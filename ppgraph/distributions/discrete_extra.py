@@ -16,6 +16,7 @@ from ppgraph.distributions.multivariate import Multinomial
 from ppgraph.logprob.utils import bound, check_parameters, icdf_bound, log_normal_mass
 from ppgraph.random import extra as rv
 from ppgraph.tensor import math as m
+from ppgraph.tensor.reduction import argmax
 from ppgraph.tensor.shape import concatenate, expand_dims
 from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
@@ -179,6 +180,11 @@ class OrderedProbit(Discrete):
         cutpoints = as_float(cutpoints)
         n_categories(cutpoints, "OrderedProbit", "cutpoints", 1)
         return [eta, cutpoints, sigma]
+
+    @staticmethod
+    def support_point(eta: Any, cutpoints: Any, sigma: Any) -> Any:
+        """The most probable category (PyMC's choice for a categorical)."""
+        return argmax(ordered_probit_p(eta, cutpoints, sigma), axis=-1)
 
     @staticmethod
     def logp(value: Any, eta: Any, cutpoints: Any, sigma: Any) -> TensorVariable:

@@ -109,3 +109,12 @@ def test_discrete_weibull_support_point_and_float32() -> None:
     assert got.dtype == np.float32
     x = np.array([0.0, 3.0, 9.0])
     np.testing.assert_allclose(got, np.log(q ** (x**beta) - q ** ((x + 1) ** beta)), rtol=1e-5)
+
+
+def test_ordered_probit_support_point_is_the_mode() -> None:
+    cut = np.array([-1.0, 1.0])
+    with pg.Model() as model:
+        pg.OrderedProbit("y", eta=[0.0, 3.0, -2.5], cutpoints=cut, compute_p=False)
+    cdf = stats.norm.cdf(cut - np.array([[0.0], [3.0], [-2.5]]))
+    p = np.diff(np.c_[np.zeros(3), cdf, np.ones(3)])
+    np.testing.assert_array_equal(model.initial_point()["y"], p.argmax(-1))
