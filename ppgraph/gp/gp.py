@@ -97,7 +97,9 @@ class Latent(Base):
     ) -> TensorVariable:
         """The GP's values at ``X``, named ``name``. Reparameterized (default), they
         are ``mean + L @ v`` for ``v = {name}_rotated_ ~ N(0, 1)`` and ``L`` the
-        Cholesky factor of the covariance; else an ``MvNormal``."""
+        Cholesky factor of the covariance, with a potential ``{name}_cov_pd``
+        (0, or -inf where the covariance is not positive definite); else an
+        ``MvNormal``."""
         X = as_float(X)
         jitter = self._jitter(jitter, X)
         mu, K = self.mean_func(X), add_jitter(self.cov_func(X), jitter)
