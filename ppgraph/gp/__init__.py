@@ -6,5 +6,6 @@
 from ppgraph.gp import cov, mean, util
 from ppgraph.gp.gp import Latent, Marginal
 from ppgraph.gp.hsgp import HSGP, HSGPPeriodic
+from ppgraph.gp.tp import TP
 
-__all__ = ["HSGP", "HSGPPeriodic", "Latent", "Marginal", "cov", "mean", "util"]
+__all__ = ["HSGP", "TP", "HSGPPeriodic", "Latent", "Marginal", "cov", "mean", "util"]

@@ -212,3 +212,36 @@ def test_logdensity_under_jit_and_vmap() -> None:
         expect = stats.multivariate_normal(np.zeros(len(X)), K).logpdf(Y)
         expect += stats.halfnorm(scale=2.0).logpdf(np.exp(v)) + v  # prior and log-Jacobian
         np.testing.assert_allclose(got, expect, rtol=1e-9)
+
+
+def test_student_t_process_prior_and_conditional() -> None:
+    nu = 5.0
+    with pg.Model() as model:
+        tp = pg.gp.TP(scale_func=pg.gp.cov.ExpQuad(1, ls=LS), nu=nu)
+        f = tp.prior("f", X=X)
+        fnew = tp.conditional("fnew", XNEW)
+        g = pg.gp.TP(scale_func=pg.gp.cov.ExpQuad(1, ls=LS), nu=nu).prior(
+            "g", X=X, reparameterize=False
+        )
+    assert [v.name for v in model.free_RVs] == ["f_rotated_", "f_chi2_", "fnew", "g"]
+    K = k_np(X, X) / ETA**2 + JIT * np.eye(len(X))
+    expect_g = stats.multivariate_t(np.zeros(len(X)), K, df=nu).logpdf(Y)
+    np.testing.assert_allclose(pg.logp(g, Y).eval(), expect_g, rtol=1e-9)
+    v, chi2 = np.random.default_rng(4).normal(size=len(X)), 3.0
+    rotated, chi2_rv = model.free_RVs[:2]
+    fx = np.linalg.cholesky(K) @ v * np.sqrt(nu / chi2)
+    np.testing.assert_allclose(f.eval({rotated: v, chi2_rv: chi2}), fx, rtol=1e-10)
+    # Shah et al. (2014), eq. 5: the conditional is multivariate t with nu + n dof
+    Ks = k_np(X, XNEW) / ETA**2
+    mu = Ks.T @ np.linalg.solve(K, fx)
+    beta = fx @ np.linalg.solve(K, fx)
+    scale = (
+        (nu + beta - 2)
+        / (nu + len(X) - 2)
+        * (k_np(XNEW, XNEW) / ETA**2 - Ks.T @ np.linalg.solve(K, Ks))
+    )
+    scale += JIT * np.eye(3)
+    value = mu + 0.05
+    expect = stats.multivariate_t(mu, scale, df=nu + len(X)).logpdf(value)
+    got = pg.logp(fnew, value).eval({rotated: v, chi2_rv: chi2})
+    np.testing.assert_allclose(got, expect, rtol=1e-6)
