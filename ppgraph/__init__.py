@@ -37,6 +37,7 @@ from ppgraph.model.graph import ModelGraph, model_to_graphviz
 from ppgraph.model.marginal import marginalize
 from ppgraph.model.missing import ImputationWarning  # issue 11: missing observed values
 from ppgraph.printing import dprint
+from ppgraph.pytensorf import floatX, intX  # issue 17: pm.floatX, pm.intX
 from ppgraph.rewrite import rewrite_graph
 from ppgraph.variational import Approximation, FitError, fit
 from ppgraph import ode  # issue 17: ODE models on diffrax
@@ -131,4 +132,6 @@ __all__ = [
     "fit",
     "marginalize",
     "ode",
+    "floatX",  # issue 17
+    "intX",  # issue 17
 ]
