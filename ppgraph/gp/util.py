@@ -118,8 +118,9 @@ def safe_sqrt(x: Any) -> TensorVariable:
 def guarded_cholesky(K: TensorVariable) -> tuple[TensorVariable, TensorVariable]:
     """``(L, ok)``: the lower Cholesky factor of ``K`` with its non-finite entries
     replaced by 0 (JAX's factor of a matrix that is not positive definite is NaN),
-    and the flag saying whether ``K`` was positive definite."""
-    chol = cholesky(K)
+    and the flag saying whether ``K`` was positive definite. A ``K`` of fixed
+    inputs and hyperparameters is factored once, here, and held as fixed data."""
+    chol = fixed_value(cholesky(K), "gp_chol")
     ok = all_(m.isfinite(chol))
     return m.where(ok, chol, 0.0), ok
 

@@ -245,3 +245,20 @@ def test_student_t_process_prior_and_conditional() -> None:
     expect = stats.multivariate_t(mu, scale, df=nu + len(X)).logpdf(value)
     got = pg.logp(fnew, value).eval({rotated: v, chi2_rv: chi2})
     np.testing.assert_allclose(got, expect, rtol=1e-6)
+
+
+def test_fixed_kernel_is_factored_once() -> None:
+    from ppgraph.graph.traversal import toposort
+
+    n = 100  # beyond constant folding's size limit
+    Xf = np.linspace(0, 5, n)[:, None]
+    with pg.Model() as model:
+        f = pg.gp.Latent(cov_func=pg.gp.cov.ExpQuad(1, ls=LS)).prior("f", X=Xf)
+        pg.Normal("y", mu=f, sigma=0.1, observed=np.sin(Xf[:, 0]))
+    fn = model.compile_logp()
+    assert not any("Cholesky" in str(node.op) for node in toposort(fn.function.outputs))
+    v = np.random.default_rng(5).normal(size=n)
+    K = ETA**-2 * k_np(Xf, Xf) + JIT * np.eye(n)
+    fx = np.linalg.cholesky(K) @ v
+    expect = stats.norm.logpdf(v).sum() + stats.norm(fx, 0.1).logpdf(np.sin(Xf[:, 0])).sum()
+    np.testing.assert_allclose(fn({"f_rotated_": v}), expect, rtol=1e-9)
