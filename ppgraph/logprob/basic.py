@@ -252,22 +252,22 @@ def logcdf(rv: Any, value: Any) -> TensorVariable:
 
 
 def icdf(rv: Any, q: Any) -> TensorVariable:
-    """The quantile function (inverse cdf) of ``rv`` at probability ``q``, in the
-    variable's dtype: ``q`` is taken in the distribution's float dtype (floatX
-    for a discrete one), and a discrete distribution's quantile is an integer.
+    """The quantile function (inverse cdf) of ``rv`` at probability ``q``: in the
+    variable's dtype for a continuous distribution; for a discrete one, integral
+    values in floatX (as PyMC and SciPy's ``ppf`` return), so that "no quantile"
+    and an infinite one are representable. ``q`` is taken in the distribution's
+    float dtype (floatX for a discrete one).
 
     As SciPy's ``ppf``, the quantile at ``q = 0`` is the lower end of the
-    support (one below it for a discrete distribution), and ``q`` outside
-    [0, 1] (or NaN) has none: NaN for a continuous distribution, the smallest
-    integer of the dtype for a discrete one (an infinite quantile, at ``q = 1``
-    on an unbounded support, is the largest).
+    support (one below it for a discrete distribution), ``q`` outside [0, 1] (or
+    NaN) has none: NaN, and ``q = 1`` on an unbounded support gives ``inf``.
 
     Example:
         >>> import ppgraph as pg
         >>> float(pg.icdf(pg.Normal.dist(1.0, 2.0), 0.5).eval())
         1.0
-        >>> pg.icdf(pg.Poisson.dist(3.0), [0.1, 0.5]).eval()  # scipy.stats.poisson(3).ppf
-        array([1, 3])
+        >>> pg.icdf(pg.Poisson.dist(3.0), [0.1, 0.5, 1.0, 1.5]).eval()  # stats.poisson(3).ppf
+        array([ 1.,  3., inf, nan])
     """
     op, params = _rv_parts(rv, "icdf")
     q_var = as_tensor_variable(q)
@@ -277,18 +277,12 @@ def icdf(rv: Any, q: Any) -> TensorVariable:
         q_var = cast(q_var, q_dtype)
     out = _icdf(op, q_var, *params)
     inner, checks = split_checks(out)
-    if discrete:
-        out = wrap_checks(_as_integers(inner, rv.dtype), checks)
-    elif inner.dtype != rv.dtype:
+    if discrete and inner.dtype != q_dtype:
+        out = wrap_checks(cast(inner, q_dtype), checks)
+    elif not discrete and inner.dtype != rv.dtype:
         out = wrap_checks(cast(inner, rv.dtype), checks)
     out = finish(out, _var_name(rv), op, params)
     out.name = f"{rv.name}_icdf" if rv.name else None
     return out
 
 
-def _as_integers(x: TensorVariable, dtype: str) -> TensorVariable:
-    """Integral floats as ``dtype``: NaN to its smallest value, +inf to its largest."""
-    info = np.iinfo(dtype)
-    lowest, highest = (as_tensor_variable(np.array(v, dtype=dtype)) for v in (info.min, info.max))
-    res = cast(where(isfinite(x), x, 0.0), dtype)
-    return where(isnan(x), lowest, where(isfinite(x), res, highest))

@@ -145,3 +145,20 @@ def test_wald_icdf(mu: float, lam: float, alpha: float) -> None:
         got32 = pg.icdf(pg.Wald.dist(mu=mu, lam=lam, alpha=alpha), qs[1:-1].astype("float32"))
         assert got32.dtype == "float32"
         np.testing.assert_allclose(got32.eval(), dist.ppf(qs[1:-1].astype("float32")), rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "rv, twin",
+    [
+        (lambda: pg.Poisson.dist(3.0), stats.poisson(3.0)),
+        (lambda: pg.NegativeBinomial.dist(n=2.0, p=0.4), stats.nbinom(2.0, 0.4)),
+        (lambda: pg.Geometric.dist(0.3), stats.geom(0.3)),
+        (lambda: pg.Binomial.dist(n=10, p=0.3), stats.binom(10, 0.3)),
+        (lambda: pg.DiscreteUniform.dist(lower=2, upper=7), stats.randint(2, 8)),
+    ],
+)
+def test_discrete_icdf_outside_the_unit_interval_is_nan(rv: Any, twin: Any) -> None:
+    qs = np.array([-0.1, 1.1, np.nan, 0.0, 0.3, 0.5, 1.0])
+    out = pg.icdf(rv(), qs)
+    assert out.dtype == "float64"  # floatX: NaN and inf are quantiles too, as scipy's ppf
+    np.testing.assert_array_equal(out.eval(), twin.ppf(qs))  # nan, nan, nan, ..., inf or n

@@ -264,14 +264,15 @@ def test_sums_over_the_support_take_a_symbolic_n() -> None:
     np.testing.assert_allclose(out, stats.betabinom(4, 1.0, 2.0).logcdf(2.0), rtol=1e-12)
 
 
-def test_icdf_is_an_integer_and_has_no_quantile_outside_the_unit_interval() -> None:
+def test_icdf_is_integral_in_floatx_and_nan_outside_the_unit_interval() -> None:
     q = pt.vector("q")
     for rv in (pg.Geometric.dist(0.3), pg.Poisson.dist(2.0)):
         out = pg.icdf(rv, q)
-        assert out.dtype == "int64"
-        got = out.eval({q: [-0.1, 1.1, np.nan, 1.0]})
-        # no quantile: the smallest int64; q = 1 on an unbounded support: the largest
-        np.testing.assert_array_equal(got, [np.iinfo("int64").min] * 3 + [np.iinfo("int64").max])
+        assert out.dtype == "float64"  # floatX, as PyMC and scipy's ppf
+        got = out.eval({q: [-0.1, 1.1, np.nan, 1.0, 0.5]})
+        # no quantile: NaN; q = 1 on an unbounded support: inf (issue 10, item 7)
+        want = [np.nan] * 3 + [np.inf, 2.0]  # stats.geom(0.3), stats.poisson(2): ppf(0.5) = 2
+        np.testing.assert_array_equal(got, want)
 
 
 def test_icdf_at_a_tie() -> None:
@@ -282,17 +283,17 @@ def test_icdf_at_a_tie() -> None:
 
 
 @pytest.mark.parametrize("mode", ["raise", "-inf", "off"])
-def test_icdf_check_modes_keep_the_integer_dtype(mode: str) -> None:
+def test_icdf_check_modes_keep_the_dtype(mode: str) -> None:
     mu = pt.scalar("mu")
     f = pg.function([mu], pg.icdf(pg.Poisson.dist(mu), 0.5), check_mode=mode)
     assert f(3.0) == 3  # scipy.stats.poisson(3).ppf(0.5)
     with jax.enable_x64(True):
         batched = jax.jit(jax.vmap(f.jax_fn))(jnp.asarray([3.0, 0.5]))
     np.testing.assert_array_equal(batched, [3, 0])
-    assert batched.dtype == jnp.int64
+    assert batched.dtype == jnp.float64
     if mode == "raise":
         with pytest.raises(pg.ParameterValueError, match="mu >= 0"):
             f(-1.0)
-    elif mode == "-inf":  # a failed Check: the dtype's lowest value, not a float -inf
+    elif mode == "-inf":  # a failed Check: -inf, as for any float result
         got = f(-1.0)
-        assert got.dtype == np.int64 and got == np.iinfo("int64").min
+        assert got.dtype == np.float64 and got == -np.inf
