@@ -140,7 +140,8 @@ def _count(x: Variable, axes: Sequence[int], dtype: str) -> Variable:
     assert isinstance(t, TensorType)
     sizes = [t.shape[a] for a in axes]
     if all(s is not None for s in sizes):
-        return TensorConstant(TensorType(dtype, ()), np.asarray(np.prod(sizes), dtype=dtype))
+        total = int(np.prod([int(s or 0) for s in sizes]))
+        return TensorConstant(TensorType(dtype, ()), np.asarray(total, dtype=dtype))
     dims = shape(x)
     n: Variable = cast(dims[axes[0]], dtype)
     for a in axes[1:]:
@@ -167,7 +168,7 @@ def _lift_sum(b: Bindings) -> Variable | None:
         return DimShuffle(kept)(v) if v.type.ndim else v  # type: ignore[attr-defined]
 
     def reduce(v: Variable) -> Variable:
-        return Reduce("sum", op.axis)(v)  # type: ignore[return-value]
+        return Reduce("sum", op.axis)(v)
 
     inv: list[Term] = []
     plain: list[Term] = []
