@@ -33,6 +33,7 @@ from ppgraph.sampling.logdensity import logdensity, pointwise_loglikelihood
 from ppgraph.sampling.marginal import complete_draws, likelihood_model, marginalize_discrete
 from ppgraph.sampling.sample_kwargs import pymc_seed, resolve_options
 from ppgraph.sampling.seeds import seed_key
+from ppgraph.variational.start import advi_start
 
 __all__ = ["SAMPLERS", "sample"]
 
@@ -167,6 +168,8 @@ def sample(
     init_key, run_key = jax.random.split(seed_key(pymc_seed(random_seed, chains)))
     start = initial_positions(model, chains, init_key, opts.jitter, initvals,
                               jitter_max_retries=opts.jitter_max_retries)  # fmt: skip
+    if opts.advi_init:
+        start = advi_start(model, chains, init_key, opts.n_init)
     target, bar = float(opts.target_accept), opts.progress_bar
     if sampler == "blackjax":
         from ppgraph.sampling.blackjax_nuts import run_blackjax

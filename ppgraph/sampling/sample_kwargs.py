@@ -42,6 +42,8 @@ class SampleOptions:
     jitter_max_retries: int = 10
     log_likelihood: bool = True
     include_transformed: bool = False
+    advi_init: bool = False
+    n_init: int = 200_000
 
 
 def _one(name: str, ours: Any, pymc_name: str, theirs: Any, default: Any) -> Any:
@@ -140,15 +142,18 @@ def _apply_extra(opts: SampleOptions, extra: Mapping[str, Any]) -> None:
         elif key == "init":
             if value in ("adapt_diag",):
                 opts.jitter = 0.0
+            elif value in ("advi", "advi+adapt_diag"):
+                opts.advi_init = True  # chains start at draws from an ADVI fit (pg.fit)
             elif value not in ("auto", "jitter+adapt_diag"):
                 raise NotImplementedError(
                     f"pg.sample: init={value!r} is not supported; ppgraph starts chains like "
-                    "PyMC's 'jitter+adapt_diag' (the default) or 'adapt_diag'"
+                    "PyMC's 'jitter+adapt_diag' (the default), 'adapt_diag', 'advi' or "
+                    "'advi+adapt_diag'"
                 )
         elif key == "jitter_max_retries":
             opts.jitter_max_retries = int(value)
         elif key == "n_init":
-            pass  # PyMC reads it only for the ADVI inits, which are refused above
+            opts.n_init = int(value)  # the ADVI steps of init="advi"
         elif key in ("trace", "callback"):
             if value is not None:
                 raise NotImplementedError(f"pg.sample: {key}= is not supported")

@@ -74,7 +74,7 @@ def test_numpyro_by_pymc_name(model: pg.Model) -> None:
         ({"sampler": "blackjax", "nuts_sampler": "numpyro"}, ValueError, "disagree"),
         ({"discard_tuned_samples": False}, NotImplementedError, "discard_tuned_samples"),
         ({"step": object()}, NotImplementedError, "step="),
-        ({"init": "advi"}, NotImplementedError, "init='advi'"),
+        ({"init": "advi_map"}, NotImplementedError, "init='advi_map'"),
         ({"trace": []}, NotImplementedError, "trace="),
         ({"idata_kwargs": {"save_warmup": True}}, ValueError, "save_warmup"),
         ({"nuts_sampler_kwargs": {"max_tree_depth": 5}}, ValueError, "max_tree_depth"),

@@ -131,3 +131,25 @@ def test_bad_arguments() -> None:
         pg.Normal("y", 0.0, 1.0, observed=[0.0])
     with pytest.raises(ValueError, match="no free random variables"):
         pg.fit(model=empty)
+
+
+def test_sample_init_advi_starts_chains_from_the_fit() -> None:
+    """PyMC's init="advi": chains start at draws of an ADVI fit, here of a
+    posterior away from the prior's initial point (mean 10, sd 0.2)."""
+    with pg.Model() as m:
+        mu = pg.Normal("mu", 0.0, 100.0)
+        pg.Normal("y", mu, 1.0, observed=np.full(25, 10.0))
+    import jax
+
+    from ppgraph.sampling.sample_kwargs import SampleOptions
+    from ppgraph.variational.start import advi_start
+
+    start = advi_start(m, 4, jax.random.key(0), 5000)
+    assert start["mu"].shape == (4,)
+    np.testing.assert_allclose(start["mu"], 10.0, atol=1.0)
+    assert SampleOptions().advi_init is False
+    with m:
+        idata = pg.sample(draws=200, tune=200, chains=2, init="advi+adapt_diag", n_init=5000,
+                          random_seed=1, progressbar=False,
+                          compute_convergence_checks=False)  # fmt: skip
+    assert float(idata.posterior["mu"].mean()) == pytest.approx(10.0 * 25 / (25 + 1e-4), abs=0.1)
