@@ -17,16 +17,19 @@ included) measures the log-density's cost alone. Rounds are interleaved in one
 process; medians are reported.
 
 Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
-[--steps-logistic N] [--only schools|logistic|compile|timeseries]``; prints a Markdown
-section. ``--only timeseries`` times logp + gradient of the time-series models of
+[--steps-logistic N] [--steps-ode N] [--only schools|logistic|compile|timeseries|gp|ode]``;
+prints a Markdown section. ``--only timeseries`` times logp + gradient of the time-series models of
 ``sampling_timeseries.py`` instead (``--rounds`` rounds); ``--only gp`` those of
-``gp.Marginal`` and ``gp.HSGP`` in ``sampling_gp.py``.
+``gp.Marginal`` and ``gp.HSGP`` in ``sampling_gp.py``; ``--only ode`` the
+Lotka-Volterra ODE model of ``sampling_ode.py`` (logp + gradient against
+hand-written diffrax, and sampling end to end, ``--steps-ode`` tune and draws).
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -334,21 +337,32 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=1000, help="eight schools: tune = draws")
     parser.add_argument("--steps-logistic", type=int, default=500, help="tune = draws")
     parser.add_argument(
-        "--only", choices=["schools", "logistic", "compile", "timeseries", "gp"], default=None
+        "--only",
+        choices=["schools", "logistic", "compile", "timeseries", "gp", "ode"],
+        default=None,
     )
+    parser.add_argument("--steps-ode", type=int, default=200, help="ODE: tune = draws")
     args = parser.parse_args()
     from draw import machine  # type: ignore[import-not-found]
 
     print("## sampling\n")
     print(f"`python benchmarks/sampling.py --rounds {args.rounds} --rounds-logistic "
           f"{args.rounds_logistic} --steps {args.steps} --steps-logistic {args.steps_logistic}"
-          f"{' --only ' + args.only if args.only else ''}`")  # fmt: skip
+          f"{' --only ' + args.only if args.only else ''}"
+          f"{f' --steps-ode {args.steps_ode}' if args.only == 'ode' else ''}`")  # fmt: skip
     n, n_log = args.steps, args.steps_logistic
     if args.only == "gp":  # issue 13: logp + gradient of gp.Marginal and gp.HSGP
         from sampling_gp import bench_gp  # type: ignore[import-not-found]
 
         with jax.enable_x64(True):
             bench_gp(args.rounds, timed)
+        print(f"\nMachine: {machine()}.")
+        return
+    if args.only == "ode":  # issue 17: Lotka-Volterra on pg.ode against hand-written diffrax
+        from sampling_ode import bench_ode  # type: ignore[import-not-found]
+
+        with jax.enable_x64(True):
+            bench_ode(args.rounds, args.steps_ode, sys.modules[__name__])
         print(f"\nMachine: {machine()}.")
         return
     if args.only == "timeseries":
