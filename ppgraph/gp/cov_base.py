@@ -31,6 +31,9 @@ class Covariance:
                [0.6065, 1.01  ]])
     """
 
+    # a tensor on the left defers to this class's operators (eta**2 * cov)
+    __ppgraph_operand__ = True
+
     def __init__(self, input_dim: int, active_dims: Sequence[int] | None = None) -> None:
         name = type(self).__name__
         if not isinstance(input_dim, int) or input_dim < 1:

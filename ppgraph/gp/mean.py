@@ -20,6 +20,9 @@ class Mean:
         array([1., 3.])
     """
 
+    # a tensor on the left defers to this class's operators (eta**2 * cov)
+    __ppgraph_operand__ = True
+
     def __call__(self, X: Any) -> TensorVariable:
         raise NotImplementedError
 

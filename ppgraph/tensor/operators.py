@@ -16,6 +16,12 @@ def _t() -> ModuleType:
     return pt
 
 
+def _defers(other: Any) -> bool:
+    """Objects that combine with tensors themselves (GP covariance and mean
+    functions: ``eta**2 * cov``) set ``__ppgraph_operand__ = True``."""
+    return getattr(type(other), "__ppgraph_operand__", False) is True
+
+
 class TensorOperators:
     """Mixed into TensorVariable: arithmetic, comparisons, indexing, methods."""
 
@@ -25,24 +31,32 @@ class TensorOperators:
     __array_ufunc__ = None
 
     def __add__(self, other: Any) -> Any:
+        if _defers(other):
+            return NotImplemented
         return _t().add(self, other)
 
     def __radd__(self, other: Any) -> Any:
         return _t().add(other, self)
 
     def __sub__(self, other: Any) -> Any:
+        if _defers(other):
+            return NotImplemented
         return _t().sub(self, other)
 
     def __rsub__(self, other: Any) -> Any:
         return _t().sub(other, self)
 
     def __mul__(self, other: Any) -> Any:
+        if _defers(other):
+            return NotImplemented
         return _t().mul(self, other)
 
     def __rmul__(self, other: Any) -> Any:
         return _t().mul(other, self)
 
     def __truediv__(self, other: Any) -> Any:
+        if _defers(other):
+            return NotImplemented
         return _t().true_div(self, other)
 
     def __rtruediv__(self, other: Any) -> Any:

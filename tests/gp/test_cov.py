@@ -188,3 +188,18 @@ def test_kernel_matrix_of_fixed_inputs_is_folded_at_compile_time() -> None:
     ops = [str(node.op) for node in toposort(f.outputs)]
     assert not any("Cholesky" in op or "exp" in op for op in ops), ops
     assert any("SolveTriangular" in op for op in ops)  # y is an input: solved per call
+
+
+def test_model_variable_times_kernel_on_the_left() -> None:
+    """PyMC's ``eta**2 * pm.gp.cov.ExpQuad(...)``: the tensor on the left defers."""
+    X = np.linspace(0.0, 1.0, 4)[:, None]
+    with pg.Model():
+        eta = pg.HalfNormal("eta", 1.0)
+        left = (eta**2 * pg.gp.cov.ExpQuad(1, ls=0.3))(X)
+        right = (pg.gp.cov.ExpQuad(1, ls=0.3) * eta**2)(X)
+    d2 = (X - X.T) ** 2
+    want = 4.0 * np.exp(-0.5 * d2 / 0.3**2)
+    np.testing.assert_allclose(pg.clone_replace([left], {eta: pt.constant(2.0)})[0].eval(),
+                               want, rtol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(pg.clone_replace([right], {eta: pt.constant(2.0)})[0].eval(),
+                               want, rtol=1e-12)  # fmt: skip
