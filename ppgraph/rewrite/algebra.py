@@ -17,14 +17,23 @@ from ppgraph.tensor.type import TensorType
 
 
 def _drop_true_check(b: Bindings) -> Variable | None:
-    # Check{...}(value, True, ...) -> value: a condition known to hold needs no check.
+    # Check{...}(value, True, c) -> Check{...}(value, c), and Check{...}(value, True)
+    # -> value: a condition known to hold needs no check.
     node = b["_"].owner
     assert node is not None and isinstance(node.op, Check)
-    for cond in node.inputs[1:]:
-        value = constant_value(cond)
-        if value is None or not value.all():
-            return None
-    return node.inputs[0]
+    value, *conds = node.inputs
+    keep = []
+    for cond in conds:
+        known = constant_value(cond)
+        keep.append(known is None or not known.all())
+    if all(keep):
+        return None
+    if not any(keep):
+        return value
+    n_main = len(conds) - len(node.op.nan)
+    nan = tuple(p for p, k in zip(node.op.nan, keep[n_main:], strict=True) if k)
+    op = dataclasses.replace(node.op, nan=nan)
+    return op(value, *[c for c, k in zip(conds, keep, strict=True) if k])
 
 
 def _drop_repeated_condition(b: Bindings) -> Variable | None:
@@ -90,7 +99,7 @@ ALGEBRA: list[Rule] = collect(
         # log(exp(x)) -> x. Value change: where exp(x) overflows (x > ~709 in float64)
         # or underflows (x < ~-745) the original is +-inf, the rewrite gives x.
         Rule("log_exp", ("log", ("exp", "x")), "x"),
-        # Check{...}(value, True) -> value
+        # Check{...}(value, True, c) -> Check{...}(value, c); Check{...}(value, True) -> value
         Rule("drop_true_check", ("Check", ...), _drop_true_check),
         # Check{...}(value, c, c) -> Check{...}(value, c)
         Rule("check_repeated_condition", ("Check", ...), _drop_repeated_condition),

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+import numpy as np
+
 from ppgraph.graph.basic import Apply, Constant, Op, Variable
 from ppgraph.rewrite.pattern import (
     Bindings,
@@ -30,11 +32,41 @@ from ppgraph.rewrite.pattern import (
     fits,
     op_key,
 )
-from ppgraph.tensor.elemwise import Elemwise
+from ppgraph.tensor.elemwise import DimShuffle, Elemwise
 from ppgraph.tensor.type import TensorConstant, TensorVariable
 
-FOLD_MAX_SIZE = 4096  # constants larger than this are not created by folding
+FOLD_MAX_SIZE = 4096  # folding may always make constants this small
 MAX_CHAIN = 32  # rules fired in a row at one place before the engine gives up there
+
+
+def fold_limit(node: Apply, made: Collection[Variable] = ()) -> int:
+    """The most elements a folded output of ``node`` may have.
+
+    ``FOLD_MAX_SIZE`` always. Beyond it, up to ``pg.config.fold_max_size`` and
+    never more than its constant inputs hold (folding never grows the
+    program's constants), for an op that costs more than a pass over its
+    input (a Cholesky factor, a solve, a reduction), and for an elementwise
+    op or a DimShuffle when a large input was itself made by folding
+    (``made``): the mask, diagonal and sum after a folded Cholesky fold too,
+    while ``2 * c`` of your own large constant ``c`` stays a pass at run time.
+
+    Example:
+        >>> import numpy as np, ppgraph as pg, ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.engine import fold_limit
+        >>> c = pt.constant(np.eye(100))
+        >>> fold_limit(pt.linalg.cholesky(c).owner), fold_limit((2.0 * c).owner)
+        (10000, 4096)
+        >>> with pg.config.change_flags(fold_max_size=100):
+        ...     fold_limit(pt.linalg.cholesky(c).owner)
+        100
+    """
+    from ppgraph.config import config
+
+    sizes = [(i, int(np.size(i.data))) for i in node.inputs if isinstance(i, Constant)]
+    cheap = isinstance(node.op, Elemwise | DimShuffle)
+    if cheap and not any(n > FOLD_MAX_SIZE and i in made for i, n in sizes):
+        return min(config.fold_max_size, FOLD_MAX_SIZE)
+    return min(config.fold_max_size, max(FOLD_MAX_SIZE, sum(n for _, n in sizes)))
 
 
 class Rewriter:
@@ -58,6 +90,7 @@ class Rewriter:
         self.changed = False
         self.settled = True  # False when a chain of rules was cut at MAX_CHAIN
         self.fired: list[str] = []
+        self.made: set[Variable] = set()  # constants made by folding
 
     def canonical(self, var: Variable) -> Variable:
         """One object per equal small constant."""
@@ -95,7 +128,10 @@ class Rewriter:
                 return None
         from ppgraph.rewrite.fold import fold_node
 
-        return fold_node(node, FOLD_MAX_SIZE)
+        out = fold_node(node, fold_limit(node, self.made))
+        if out is not None:
+            self.made.update(out)
+        return out
 
     def apply_rules(self, var: Variable) -> Variable:
         """``var`` rewritten by the first rule that fires on it, normalized; or ``var``."""
@@ -246,6 +282,7 @@ __all__ = [
     "compile_pattern",
     "constant_value",
     "fits",
+    "fold_limit",
     "op_key",
     "rewrite_fixed_point",
 ]

@@ -74,7 +74,7 @@ def factors(var: Variable, power: int = 1) -> list[Factor]:
     Example:
         >>> import ppgraph.tensor as pt
         >>> from ppgraph.rewrite.reductions import factors
-        >>> x, s = pt.vector("x"), pt.scalar("s")
+        >>> x, s = pt.vector("x"), pt.vector("s")
         >>> [(str(v), p) for v, p in factors(pt.square(x / s))]
         [('x', 2), ('s', -2)]
     """
