@@ -17,6 +17,11 @@ folding does), and:
 A condition with any False element is left alone: no value ever changes.
 This takes the support checks on observed data (``x >= 0``, ``x`` an integer,
 ``x`` finite) out of every log-density call.
+
+Likewise the terms of a ``sum`` computed from fixed variables only are summed
+once: ``sum(x * log(mu) - gammaln(y + 1)) -> sum(x * log(mu)) - c`` with ``c``
+the constant ``sum(gammaln(y + 1))`` (a Poisson's normalizing term on observed
+counts), when the sum's result has at most ``FOLD_MAX_SIZE`` elements.
 """
 
 from __future__ import annotations
@@ -29,16 +34,17 @@ import numpy as np
 
 from ppgraph.graph.basic import FIXED, Constant, SharedVariable, Variable, is_fixed
 from ppgraph.graph.traversal import graph_inputs
+from ppgraph.rewrite.engine import FOLD_MAX_SIZE
 from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle, eval_node
 from ppgraph.rewrite.pattern import Bindings, Rule, fits
+from ppgraph.rewrite.reductions import spans, terms
 from ppgraph.tensor.check import Check
-from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast
+from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
 from ppgraph.tensor.reduction import Reduce
 from ppgraph.tensor.shape import broadcast_to
-from ppgraph.tensor.type import TensorType
+from ppgraph.tensor.type import TensorConstant, TensorType
 
 _UNKNOWN = object()  # not fixed, or not evaluable
-
 
 
 def has_fixed_data(outputs: Collection[Variable]) -> bool:
@@ -187,10 +193,53 @@ def fixed_rules(blocked: Collection[Variable] = ()) -> list[Rule]:
         op = dataclasses.replace(node.op, nan=nan)
         return op(value, *[c for c, k in zip(conds, keep, strict=True) if k])
 
+    def sum_fixed(b: Bindings) -> Variable | None:
+        # sum(x + f) -> sum(x) + c, c = sum(f) computed now, for fixed terms f
+        return _sum_fixed_terms(b["_"], facts)
+
     return [
         Rule("where_fixed_true", ("where", ...), where_fixed),
         Rule("check_fixed_true", ("Check", ...), check_fixed),
+        Rule("sum_fixed_terms", ("Reduce", ...), sum_fixed),
     ]
+
+
+def _sum_fixed_terms(out: Variable, facts: FixedValues) -> Variable | None:
+    node = out.owner
+    assert node is not None and isinstance(node.op, Reduce)
+    op, (x,) = node.op, node.inputs
+    t, ot = x.type, out.type
+    if op.kind != "sum" or op.keepdims or not isinstance(t, TensorType):
+        return None
+    assert isinstance(ot, TensorType)
+    if (
+        t.dtype[:5] != "float"
+        or None in ot.shape
+        or int(np.prod([s or 0 for s in ot.shape])) > FOLD_MAX_SIZE
+    ):
+        return None
+    axes = tuple(range(t.ndim)) if op.axis is None else op.axis
+    fixed: list[tuple[Any, int]] = []
+    rest: list[tuple[Variable, int]] = []
+    for v, sign in terms(x):
+        value: Any = facts.value(v) if not isinstance(v, Constant) else _UNKNOWN
+        if value is _UNKNOWN or not spans(v, t.shape, axes) or np.ndim(value) != t.ndim:
+            rest.append((v, sign))
+        else:
+            fixed.append((value, sign))
+    if not fixed:
+        return None
+    const = sum(s * np.sum(np.asarray(v, dtype="float64"), axis=axes) for v, s in fixed)
+    c = TensorConstant(TensorType(ot.dtype, np.shape(const)), np.asarray(const, dtype=ot.dtype))
+    if not rest:
+        return c if fits(c, out) else None
+    total, sign = rest[0]
+    for v, s in rest[1:]:
+        total = elemwise("add" if s == sign else "sub", total, v)
+    if not spans(total, t.shape, axes):
+        return None
+    summed = Reduce("sum", op.axis)(total)
+    return elemwise("add" if sign > 0 else "sub", c, summed)
 
 
 __all__ = ["FIXED", "FixedValues", "fixed_rules", "has_fixed_data", "is_fixed"]

@@ -94,9 +94,16 @@ def _invariant(var: Variable, axes: Sequence[int]) -> bool:
     return isinstance(t, TensorType) and all(t.shape[a] == 1 for a in axes)
 
 
-def _spans(var: Variable, x_shape: Sequence[int | None], axes: Sequence[int]) -> bool:
+def spans(var: Variable, x_shape: Sequence[int | None], axes: Sequence[int]) -> bool:
     """True when ``var`` has the summed array's rank and does not broadcast
-    along a summed axis (summing it alone sums as many elements)."""
+    along a summed axis (summing it alone sums as many elements).
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.reductions import spans
+        >>> spans(pt.vector("v"), (None,), (0,)), spans(pt.scalar("a")[None], (None,), (0,))
+        (True, False)
+    """
     t = var.type
     if not isinstance(t, TensorType) or t.ndim != len(x_shape):
         return False
@@ -184,7 +191,7 @@ def _lift_sum(b: Bindings) -> Variable | None:
             continue
         num, den = _product([f for f in fs if not _invariant(f[0], axes)])
         row = num if num is not None else None
-        if row is None or not _spans(row, t.shape, axes):
+        if row is None or not spans(row, t.shape, axes):
             return None  # only invariant factors, but the term is data-sized: keep
         if den is not None:
             row = elemwise("true_div", row, den)
@@ -197,7 +204,7 @@ def _lift_sum(b: Bindings) -> Variable | None:
         total, sign = plain[0][0], plain[0][1]
         for v, s in plain[1:]:
             total = elemwise("add" if s == sign else "sub", total, v)
-        if not _spans(total, t.shape, axes):
+        if not spans(total, t.shape, axes):
             return None
         parts.append((reduce(total), sign))
     for summed, s, inum, iden in lifted:
@@ -226,4 +233,4 @@ REDUCTIONS: list[Rule] = collect(
     ]
 )
 
-__all__ = ["REDUCTIONS", "factors", "terms"]
+__all__ = ["REDUCTIONS", "factors", "spans", "terms"]

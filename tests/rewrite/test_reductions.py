@@ -17,7 +17,7 @@ import ppgraph.tensor as pt
 from ppgraph.graph.basic import Variable
 from ppgraph.graph.traversal import ancestors
 from ppgraph.tensor.reduction import Reduce
-from tests.rewrite.util import eager, rewritten
+from tests.rewrite.util import eager, ops, rewritten
 
 N = 40
 RNG = np.random.default_rng(1)
@@ -26,11 +26,11 @@ A, S = 1.7, 0.6
 
 
 def _row_ops(out: Variable, n: int) -> list[str]:
-    """The ops computed once per row (an output of static length ``n``), sorted."""
+    """The ops computed once per row (an output of length ``n`` or unknown), sorted."""
     return sorted(
         str(v.owner.op)
         for v in ancestors([out])
-        if v.owner is not None and getattr(v.type, "shape", ())[:1] == (n,)
+        if v.owner is not None and getattr(v.type, "shape", ())[:1] in ((n,), (None,))
     )
 
 
@@ -120,9 +120,9 @@ DISTS: list[tuple[str, Callable[..., Any], np.ndarray, Callable[..., Any], int]]
     ("Cauchy", lambda mu, s, y: pg.Cauchy("y", mu, s, observed=y), RNG.normal(size=N),
      lambda mu, s, y: st.cauchy.logpdf(y, mu, s).sum(), 4),
     ("Gamma", lambda mu, s, y: pg.Gamma("y", pt.exp(mu), s, observed=y), X,
-     lambda mu, s, y: st.gamma.logpdf(y, np.exp(mu), scale=1 / s).sum(), 1),
+     lambda mu, s, y: st.gamma.logpdf(y, np.exp(mu), scale=1 / s).sum(), 0),  # sum(y), sum(log y)
     ("Poisson", lambda mu, s, y: pg.Poisson("y", s, observed=y), RNG.poisson(3.0, size=N),
-     lambda mu, s, y: st.poisson.logpmf(y, s).sum(), 5),
+     lambda mu, s, y: st.poisson.logpmf(y, s).sum(), 2),  # cast, xlogy
 ]  # fmt: skip
 
 
@@ -145,3 +145,53 @@ def test_log_densities_with_scalar_parameters(dist: Any) -> None:
     got = pg.function(inputs, out)(*point)
     np.testing.assert_allclose(got, ref, rtol=1e-12)
     np.testing.assert_allclose(got, oracle(0.3, 0.8, y), rtol=1e-10)
+
+
+def test_fixed_terms_of_a_sum_are_summed_once_but_not_for_data_containers() -> None:
+    y = RNG.poisson(3.0, size=N)
+    for container in (False, True):
+        with pg.Model() as m:
+            lam = pg.HalfNormal("lam", 1.0)
+            obs = pg.Data("y_data", y) if container else y
+            pg.Poisson("y", lam, observed=obs)
+        out = m.logp(vars=[m.observed_RVs[0]])
+        new, trace = rewritten(out, list(m.value_vars))
+        assert ("sum_fixed_terms" in trace) != container
+        assert ("Elemwise{gammaln}" in _row_ops(new, N)) == container
+        got = pg.function(list(m.value_vars), out)(np.log(2.5))
+        np.testing.assert_allclose(got, st.poisson.logpmf(y, 2.5).sum(), rtol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def mvnormal() -> tuple[pg.Model, np.ndarray, np.ndarray]:
+    n = 200
+    a = RNG.normal(size=(n, n))
+    cov = a @ a.T / n + np.eye(n)
+    y = RNG.normal(size=n)
+    with pg.Model() as m:
+        mu = pg.Normal("mu", 0.0, 1.0, shape=n)
+        pg.MvNormal("y", mu, cov=cov, observed=y)
+    return m, cov, y
+
+
+def test_cholesky_of_a_constant_covariance_and_its_logdet_are_folded(mvnormal: Any) -> None:
+    m, cov, y = mvnormal
+    out = m.logp(vars=[m.observed_RVs[0]])
+    new, _ = rewritten(out, list(m.value_vars))
+    names = ops(new)
+    assert not any("Cholesky" in n for n in names)
+    assert not any(n.startswith("Elemwise{log}") for n in names)  # the log-determinant
+    mu = np.linspace(-1.0, 1.0, 200)
+    got = pg.function(list(m.value_vars), out)(mu)
+    np.testing.assert_allclose(got, st.multivariate_normal.logpdf(y, mu, cov), rtol=1e-10)
+    with pg.config.change_flags(fold_max_size=1000):  # 200 x 200 is over the limit
+        small, _ = rewritten(out, list(m.value_vars))
+    assert any("Cholesky" in n for n in ops(small))
+
+
+def test_fold_max_size_is_validated() -> None:
+    with pytest.raises(ValueError, match="fold_max_size"):
+        pg.config.fold_max_size = -1  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="fold_max_sise"):
+        with pg.config.change_flags(fold_max_sise=1):
+            pass
