@@ -20,6 +20,7 @@ import numpy as np
 from ppgraph.backend.jax.dispatch.basic import jax_dtype
 from ppgraph.backend.jax.dispatch.check import collecting_checks
 from ppgraph.backend.jax.linker import lower, shared_inputs
+from ppgraph.compile_cache import use_compile_cache
 from ppgraph.compile_inputs import _check_traced_arg, _preparer
 from ppgraph.config import CheckMode, config, validate_check_mode
 from ppgraph.errors import MissingInputError, ParameterValueError
@@ -93,6 +94,7 @@ class _Compiled:
         # In "raise" mode with no Check left, nothing needs collecting.
         lower_mode: CheckMode = "off" if mode == "raise" and not self.has_checks else mode
         raw = lower(inputs, outputs, self.shared, lower_mode)
+        use_compile_cache()  # JAX's persistent cache, from the first compile on
 
         def traced(*args: Any) -> Any:
             self.n_traces += 1  # runs only while JAX traces

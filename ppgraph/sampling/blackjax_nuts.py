@@ -22,6 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ppgraph.compile_cache import use_compile_cache
 from ppgraph.sampling.batch import x64_scope
 from ppgraph.sampling.diagnostics import require
 from ppgraph.sampling.logdensity import LogDensity
@@ -45,6 +46,9 @@ def _run_fn(
     """The run for a block of chains: ``(key_data, positions, data, bar_id) ->
     (draws, stats)``, each with leading axes (chain, draw)."""
     blackjax = require("blackjax", 'pg.sample(sampler="blackjax")')
+    # No progress bar: no host callback in the program, which JAX's persistent
+    # compilation cache refuses to store.
+    live = every <= tune + draws
 
     def run(key_data: Any, positions: Any, data: Any, bar_id: Any) -> Any:
         def logdensity(p: Any) -> Any:
@@ -68,7 +72,8 @@ def _run_fn(
             return state, params["step_size"], params["inverse_mass_matrix"]
 
         states, step_sizes, imms = jax.vmap(warm)(warm_keys, positions)
-        report(bar_id, jnp.asarray(tune), 1, axis)
+        if live:
+            report(bar_id, jnp.asarray(tune), 1, axis)
 
         def one(key: Any, state: Any, step_size: Any, imm: Any, i: Any) -> Any:
             nuts = blackjax.nuts(logdensity, step_size, imm)
@@ -88,7 +93,8 @@ def _run_fn(
             carry, out = jax.vmap(one, in_axes=(0, 0, 0, 0, None))(
                 draw_keys, carry, step_sizes, imms, i
             )
-            report(bar_id, tune + i + 1, every, axis)
+            if live:
+                report(bar_id, tune + i + 1, every, axis)
             return carry, out
 
         _, out = jax.lax.scan(body, states, jnp.arange(draws))
@@ -118,6 +124,7 @@ def _compiled_run(
         hit = _runs.get(key)
     if hit is not None:
         return hit
+    use_compile_cache()  # a new process loads warm-up + sampling from JAX's cache
     fn: Callable[..., Any]
     if chain_method == "vectorized":
         fn = jax.jit(_run_fn(ld, tune, draws, target_accept, every, None))
