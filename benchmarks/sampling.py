@@ -17,12 +17,14 @@ included) measures the log-density's cost alone. Rounds are interleaved in one
 process; medians are reported.
 
 Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
-[--steps-logistic N] [--steps-ode N] [--only schools|logistic|compile|timeseries|gp|ode]``;
+[--steps-logistic N] [--steps-ode N] [--only schools|logistic|compile|timeseries|gp|ode|speed]``;
 prints a Markdown section. ``--only timeseries`` times logp + gradient of the time-series models of
 ``sampling_timeseries.py`` instead (``--rounds`` rounds); ``--only gp`` those of
 ``gp.Marginal`` and ``gp.HSGP`` in ``sampling_gp.py``; ``--only ode`` the
 Lotka-Volterra ODE model of ``sampling_ode.py`` (logp + gradient against
-hand-written diffrax, and sampling end to end, ``--steps-ode`` tune and draws).
+hand-written diffrax, and sampling end to end, ``--steps-ode`` tune and draws);
+``--only speed`` logp + gradient, steady and under ``vmap`` over 256 chains,
+against hand-written JAX (``sampling_speed.py``).
 """
 
 from __future__ import annotations
@@ -338,7 +340,7 @@ def main() -> None:
     parser.add_argument("--steps-logistic", type=int, default=500, help="tune = draws")
     parser.add_argument(
         "--only",
-        choices=["schools", "logistic", "compile", "timeseries", "gp", "ode"],
+        choices=["schools", "logistic", "compile", "timeseries", "gp", "ode", "speed"],
         default=None,
     )
     parser.add_argument("--steps-ode", type=int, default=200, help="ODE: tune = draws")
@@ -356,6 +358,13 @@ def main() -> None:
 
         with jax.enable_x64(True):
             bench_gp(args.rounds, timed)
+        print(f"\nMachine: {machine()}.")
+        return
+    if args.only == "speed":  # issue 15: logp + gradient, steady and vmapped, vs hand-written
+        from sampling_speed import bench_speed  # type: ignore[import-not-found]
+
+        with jax.enable_x64(True):
+            bench_speed(args.rounds, timed, (schools_pg(), schools_jax, (Y8, S8)))
         print(f"\nMachine: {machine()}.")
         return
     if args.only == "ode":  # issue 17: Lotka-Volterra on pg.ode against hand-written diffrax
