@@ -284,5 +284,3 @@ def icdf(rv: Any, q: Any) -> TensorVariable:
     out = finish(out, _var_name(rv), op, params)
     out.name = f"{rv.name}_icdf" if rv.name else None
     return out
-
-
