@@ -124,12 +124,23 @@ class Distribution:
             )
         model = modelcontext(None, what=f"pg.{cls.__name__}({name!r}, ...)")
         model_kwargs = {k: kwargs.pop(k) for k in MODEL_KWARGS if k in kwargs}
-        if kwargs.get("shape") is None and kwargs.get("size") is None:
+        full_name = model.prefix + name
+        if kwargs.get("shape") is not None:
+            if not _int_shape(kwargs["shape"]):
+                # a symbolic shape (x.shape[0] of a pg.Data) that follows set_data, or
+                # a wrong one (2.5), which rv_shape names
+                kwargs["shape"] = model.rv_shape(shape=kwargs["shape"], name=full_name)
+        elif kwargs.get("size") is None:
             # dims= (or else the observed data) gives the shape, as in PyMC
             shape = model.rv_shape(model_kwargs.get("dims"), model_kwargs.get("observed"))
             if shape is not None:
                 kwargs["shape"] = shape
-        rv = cls.dist(*args, **kwargs)
+        try:
+            rv = cls.dist(*args, **kwargs)
+        except (TypeError, ValueError) as err:
+            if type(err) not in (TypeError, ValueError) or full_name in str(err):
+                raise
+            raise type(err)(f"{full_name}: {err}") from err
         model_kwargs.setdefault("default_transform", cls.default_transform)
         if model_kwargs.get("observed") is None:
             # PyMC 5's rule: transform= goes on top of the default (see transform_spec)
@@ -142,6 +153,15 @@ class Distribution:
                 model.prefix + name, rv, cls, spec, default, UNSET
             )
         return model.register_rv(rv, name, distribution=cls, **model_kwargs)
+
+
+def _int_shape(shape: Any) -> bool:
+    ints = (int, np.integer)
+    if isinstance(shape, ints) and not isinstance(shape, bool):
+        return True
+    return isinstance(shape, tuple | list) and all(
+        isinstance(s, ints) and not isinstance(s, bool) for s in shape
+    )
 
 
 def _static_shape(x: Any) -> tuple[int | None, ...]:

@@ -75,6 +75,9 @@ def Data(
         -2.756815599614018
     """
     model = modelcontext(model, what=f"pg.Data({name!r}, ...)")
+    from ppgraph.model.missing import check_data_value
+
+    check_data_value(name, value, "pg.Data")  # a mask or NaN, before asarray drops the mask
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"pg.Data {name!r}: the value must be numbers, got dtype {arr.dtype}")
@@ -114,6 +117,9 @@ def set_data(
             raise KeyError(
                 f"set_data: {name!r} is not a pg.Data variable of the model; data: {names}"
             )
+        from ppgraph.model.missing import check_data_value
+
+        check_data_value(name, value, "pg.set_data")
         arr = np.asarray(value)
         dims = model.named_vars_to_dims.get(str(var.name), ())
         for i, d in enumerate(dims):

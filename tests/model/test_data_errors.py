@@ -29,18 +29,13 @@ def test_nan_in_a_data_container_is_an_error() -> None:
         pg.Data("x", [1.0, np.nan])
 
 
-def test_nan_given_through_set_data_is_an_error_where_used() -> None:
+def test_nan_given_through_set_data_is_an_error() -> None:
     m = _model()
     logp = m.compile_logp()
     assert np.isfinite(logp({"s_log__": 0.0}))
-    pg.set_data({"x": [1.0, np.nan, 3.0]}, model=m)
     with pytest.raises(ValueError, match="data container 'x' has 1 NaN"):  # was a silent -inf
-        logp({"s_log__": 0.0})
-    with pytest.raises(ValueError, match="data container 'x' has 1 NaN"):
-        pg.sample_posterior_predictive({"s": np.ones((1, 2))}, model=m)
-    with pytest.raises(ValueError, match="data container 'x' has 1 NaN"):
-        pg.sample_prior_predictive(draws=2, model=m)
-    pg.set_data({"x": [1.0, 2.0, 3.0]}, model=m)
+        pg.set_data({"x": [1.0, np.nan, 3.0]}, model=m)
+    np.testing.assert_array_equal(m["x"].get_value(), [1.0, 2.0, 3.0])  # left as it was
     assert np.isfinite(logp({"s_log__": 0.0}))
 
 
@@ -79,8 +74,6 @@ def test_masked_posterior_draws_refused() -> None:
         pg.sample_posterior_predictive({"s": draws}, model=m)
 
 
-@pytest.mark.xfail(strict=True, reason="pg.Data and pg.set_data (model/vars.py, another "
-                   "helper's file) call np.asarray before the model sees the mask")  # fmt: skip
 def test_masked_data_containers_refused() -> None:
     with pg.Model(), pytest.raises(TypeError, match="masked"):
         pg.Data("x", MASKED)
@@ -139,8 +132,6 @@ def test_a_non_integer_shape_names_the_variable() -> None:
             m.rv_shape(shape=(2, 1.5), name="y")
 
 
-@pytest.mark.xfail(strict=True, reason="Distribution.__new__ (distributions/distribution.py, "
-                   "another helper's file) does not yet pass shape= to model.rv_shape")  # fmt: skip
 def test_shape_2_5_in_a_distribution_names_the_variable() -> None:
     with pg.Model(), pytest.raises(TypeError, match=r"y: shape must be ints"):
         pg.Normal("y", 0.0, 1.0, shape=2.5)

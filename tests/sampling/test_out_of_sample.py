@@ -99,12 +99,6 @@ def test_symbolic_shape_machinery_follows_the_data() -> None:
         np.testing.assert_allclose(mean, _line(x_new), atol=0.02)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="Distribution.__new__ (distributions/distribution.py, not this helper's file) must "
-    "pass shape= through model.rv_shape(shape=..., name=...) first",
-)
 def test_shape_from_a_data_container() -> None:
     with pg.Model() as m:
         x = pg.Data("x", X)
