@@ -9,6 +9,12 @@
   across runs.
 - A failing test is reported the moment it fails, with a short traceback, not
   only in the summary at the end of a long run.
+- Two tiers: ``python -m pytest`` runs the quick one (``-m "not slow"`` in
+  pyproject's addopts), ``python -m pytest -m slow`` the rest. Besides tests
+  marked ``@pytest.mark.slow`` in their files, the long per-family grids of
+  ``tests/distributions`` run a few representative families in the quick tier
+  and all of them in the slow tier, and the tests in ``SLOW_TESTS`` (measured:
+  the slowest of the suite) are slow wherever they are.
 """
 
 from __future__ import annotations
@@ -26,6 +32,75 @@ if _OWN_CACHE:
     os.environ["PPGRAPH_TEST_CACHE_OWNER"] = str(os.getpid())
 # Programs that compile in under 0.2 s are cheaper to compile than to read back.
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0.2")
+
+
+# Families that the per-family grids of tests/distributions run in the quick tier.
+QUICK_FAMILIES = frozenset({
+    "Normal", "HalfNormal", "Gamma", "Beta", "Exponential", "Uniform", "StudentT", "Cauchy",
+    "Bernoulli", "Binomial", "Poisson", "Categorical", "Geometric",
+    "MvNormal", "MvNormal_chol", "Dirichlet",
+})  # fmt: skip
+GRID_DIRS = ("tests/distributions/",)
+
+# The slowest tests of the suite (node ids without parameters), run in the slow tier.
+SLOW_TESTS = frozenset({
+    "tests/distributions/test_continuous_draws.py::test_draws_match_scipy",
+    "tests/distributions/test_continuous_draws.py::test_float32_draws_match_scipy",
+    "tests/distributions/test_continuous_checks.py::test_float32",
+    "tests/distributions/test_continuous_checks.py::test_invalid_parameters_give_minus_inf",
+    "tests/distributions/test_accuracy.py::test_truncated_normal_icdf_far_in_a_tail",
+    "tests/distributions/test_accuracy.py::test_inverse_gamma_at_large_shape_in_float32_and_float64",
+    "tests/compat/test_zerosum_hurdle.py::test_hurdle_gamma_prior_draws",
+    "tests/distributions/test_discrete_extra.py::test_ordered_multinomial_matches_scipy",
+    "tests/distributions/test_discrete_extra.py::test_ordered_probit_float32_and_far_tail",
+    "tests/distributions/test_discrete_extra.py::test_compute_p_deterministics",
+    "tests/distributions/test_discrete.py::test_icdf_check_modes_keep_the_integer_dtype",
+    "tests/distributions/test_discrete.py::test_icdf_at_a_tie",
+    "tests/distributions/test_hurdle.py::test_hurdle_negative_binomial_rare_positives",
+    "tests/distributions/test_hurdle.py::test_draws",
+    "tests/distributions/test_hurdle.py::test_hurdle_poisson_positive_part",
+    "tests/distributions/test_hurdle.py::test_logp_and_logcdf_match_scipy",
+    "tests/distributions/test_multivariate_extra.py::test_wishart_and_stick_breaking_draws",
+    "tests/distributions/test_multivariate_extra.py::test_gaussian_draws_have_the_mean_and_covariance",
+    "tests/distributions/test_multivariate_extra.py::test_float32",
+    "tests/distributions/test_multivariate_extra.py::test_polyagamma_logp_against_mpmath_and_its_moments",
+    "tests/distributions/test_multivariate_lkj.py::test_lkjcorr_draws_have_beta_marginals",
+    "tests/distributions/test_multivariate_lkj.py::test_lkjcorr_n2_is_a_scaled_beta_and_its_gradient",
+    "tests/distributions/test_multivariate.py::test_count_draws_have_the_moments",
+    "tests/distributions/test_multivariate.py::test_dirichlet_draws_have_beta_marginals",
+    "tests/distributions/test_multivariate.py::test_mvstudentt_draws_have_t_marginals",
+    "tests/distributions/test_censored.py::test_logp_logcdf_icdf_match_scipy",
+    "tests/distributions/test_continuous_extra.py::test_interpolated_draws",
+    "tests/distributions/test_mixture.py::test_draws_follow_the_mixture",
+    "tests/test_docs.py::test_page_examples_run",
+    "tests/test_docs.py::test_readme_example_runs",
+    "tests/test_docs.py::test_site_builds_with_the_whole_api_and_the_notebooks",
+    "tests/model/test_model.py::test_initial_point_is_inside_the_support",
+    "tests/gp/test_hsgp.py::test_hsgp_matern_and_scaled_kernel_2d",
+    "tests/gp/test_hsgp.py::test_hsgp_error_decreases_as_m_grows",
+    "tests/gp/test_gp.py::test_not_positive_definite_is_minus_inf_or_a_named_error",
+    "tests/ode/test_ode.py::test_one_compartment_pharmacokinetics_against_the_bateman_function",
+    "tests/test_notebooks.py::test_notebook_runs_in_a_fresh_kernel",
+    "tests/test_notebooks.py::test_a_ppgraph_warning_fails_a_notebook_and_others_do_not",
+    "tests/sampling/test_sbc.py::test_ranks_of_the_truth_are_uniform",
+    "tests/sampling/test_sbc.py::test_float32_end_to_end",
+    "tests/sampling/test_sharded.py::test_sharded_chains_over_four_cpu_devices",
+})  # fmt: skip
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        base = item.nodeid.split("[", 1)[0]
+        if base in SLOW_TESTS:
+            item.add_marker(slow)
+            continue
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or not item.nodeid.startswith(GRID_DIRS):
+            continue
+        family = str(callspec.id).split("-", 1)[0]
+        if family[:1].isupper() and family not in QUICK_FAMILIES:
+            item.add_marker(slow)
 
 
 def _is_controller(config: pytest.Config) -> bool:
