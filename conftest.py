@@ -54,7 +54,7 @@ SLOW_TESTS = frozenset({
     "tests/distributions/test_discrete_extra.py::test_ordered_multinomial_matches_scipy",
     "tests/distributions/test_discrete_extra.py::test_ordered_probit_float32_and_far_tail",
     "tests/distributions/test_discrete_extra.py::test_compute_p_deterministics",
-    "tests/distributions/test_discrete.py::test_icdf_check_modes_keep_the_integer_dtype",
+    "tests/distributions/test_discrete.py::test_icdf_check_modes_keep_the_dtype",
     "tests/distributions/test_discrete.py::test_icdf_at_a_tie",
     "tests/distributions/test_hurdle.py::test_hurdle_negative_binomial_rare_positives",
     "tests/distributions/test_hurdle.py::test_draws",
