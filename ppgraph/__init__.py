@@ -4,8 +4,15 @@
 ``import ppgraph.tensor as pt`` for symbolic tensors.
 """
 
-from ppgraph import distributions, tensor
+from ppgraph import (
+    distributions,
+    gp,  # issue 13: Gaussian processes (pg.gp.cov, pg.gp.Marginal, ...)
+    math,  # issue 10: pm.math's names
+    ode,  # issue 17: ODE models on diffrax
+    tensor,
+)
 from ppgraph import pytensorf as pytensorf  # issue 12: pymc.pytensorf.collect_default_updates
+from ppgraph._pymc_names import missing_name as _missing_name
 from ppgraph.compile import Function, function
 from ppgraph.config import config
 from ppgraph.distributions import *  # noqa: F403
@@ -39,8 +46,6 @@ from ppgraph.model.missing import ImputationWarning  # issue 11: missing observe
 from ppgraph.printing import dprint
 from ppgraph.pytensorf import floatX, intX  # issue 17: pm.floatX, pm.intX
 from ppgraph.rewrite import rewrite_graph
-from ppgraph.variational import Approximation, FitError, fit
-from ppgraph import ode  # issue 17: ODE models on diffrax
 from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, predictive, MAP)
     LogDensity,
     SamplingError,
@@ -59,9 +64,7 @@ from ppgraph.sampling import (  # issue 5: JAX out (log-densities, samplers, pre
     sample_prior_predictive,
 )
 from ppgraph.tensor.scan import scan  # issue 12: pytensor.scan's place
-from ppgraph import gp  # issue 13: Gaussian processes (pg.gp.cov, pg.gp.Marginal, ...)
-from ppgraph import math  # issue 10: pm.math's names
-from ppgraph._pymc_names import missing_name as _missing_name
+from ppgraph.variational import Approximation, FitError, fit
 
 
 def __getattr__(name: str) -> object:
