@@ -37,7 +37,7 @@ from ppgraph.graph.traversal import graph_inputs
 from ppgraph.rewrite.engine import FOLD_MAX_SIZE
 from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle, eval_node
 from ppgraph.rewrite.pattern import Bindings, Rule, fits
-from ppgraph.rewrite.reductions import spans, terms
+from ppgraph.rewrite.reductions import factors, spans, terms
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
 from ppgraph.tensor.reduction import Reduce
@@ -197,11 +197,66 @@ def fixed_rules(blocked: Collection[Variable] = ()) -> list[Rule]:
         # sum(x + f) -> sum(x) + c, c = sum(f) computed now, for fixed terms f
         return _sum_fixed_terms(b["_"], facts)
 
+    def nan_by_sum(b: Bindings) -> Variable | None:
+        # Check(v, all(~isnan(r))) -> Check(v, ~isnan(s)), s = sum(square(d - r)) in v
+        return _nan_flag_by_sum(b["_"], facts)
+
     return [
         Rule("where_fixed_true", ("where", ...), where_fixed),
         Rule("check_fixed_true", ("Check", ...), check_fixed),
         Rule("sum_fixed_terms", ("Reduce", ...), sum_fixed),
+        Rule("check_nan_by_sum", ("Check", ...), nan_by_sum),
     ]
+
+
+def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:
+    """A Check's ``all(~isnan(r))`` over rows as one scalar test, when the checked
+    value is a sum of ``s = sum(square(d - r))`` or ``sum(abs(d - r))`` terms
+    with ``d`` fixed and finite: ``s`` is NaN exactly where some element of ``r``
+    is (each summand is NaN, or in ``[0, inf]``, where ``r`` is not: no
+    ``inf - inf``), so testing ``s`` is the same condition, for free."""
+    node = out.owner
+    assert node is not None and isinstance(node.op, Check)
+    value, *conds = node.inputs
+    sums: dict[Variable, Variable] = {}
+    for term, _ in terms(value):
+        for f, _ in factors(term):
+            red = f.owner
+            if red is None or not isinstance(red.op, Reduce) or red.op.kind != "sum":
+                continue
+            if f.type.ndim != 0:  # type: ignore[attr-defined]
+                continue
+            inner = red.inputs[0].owner
+            if inner is None or not isinstance(inner.op, Elemwise):
+                continue
+            if inner.op.scalar_op not in ("square", "abs"):
+                continue
+            diff = inner.inputs[0].owner
+            if diff is None or not isinstance(diff.op, Elemwise) or diff.op.scalar_op != "sub":
+                continue
+            for d, r in (diff.inputs, diff.inputs[::-1]):
+                known = facts.value(d) if not isinstance(d, Constant) else np.asarray(d.data)
+                if known is not _UNKNOWN and np.all(np.isfinite(known)):
+                    sums.setdefault(r, f)
+    if not sums:
+        return None
+    new = list(conds)
+    for i, c in enumerate(conds):
+        red = c.owner
+        if red is None or not isinstance(red.op, Reduce) or red.op.kind != "all":
+            continue
+        inv = red.inputs[0].owner
+        if inv is None or not isinstance(inv.op, Elemwise) or inv.op.scalar_op != "invert":
+            continue
+        isnan = inv.inputs[0].owner
+        if isnan is None or not isinstance(isnan.op, Elemwise) or isnan.op.scalar_op != "isnan":
+            continue
+        s = sums.get(isnan.inputs[0])
+        if s is not None and c.type.ndim == 0:  # type: ignore[attr-defined]
+            new[i] = elemwise("invert", elemwise("isnan", s))
+    if all(a is b for a, b in zip(new, conds, strict=True)):
+        return None
+    return node.op(value, *new)
 
 
 def _sum_fixed_terms(out: Variable, facts: FixedValues) -> Variable | None:

@@ -195,3 +195,30 @@ def test_fold_max_size_is_validated() -> None:
     with pytest.raises(TypeError, match="fold_max_sise"):
         with pg.config.change_flags(fold_max_sise=1):
             pass
+
+
+def test_nan_guard_over_rows_becomes_one_scalar_test_with_the_same_error() -> None:
+    idx = np.arange(N) % 5
+    xs, y = RNG.normal(size=N), RNG.normal(size=N)
+    with pg.Model() as m:
+        a = pg.Normal("a", 0.0, 1.0, shape=5)
+        b = pg.Normal("b", 0.0, 1.0)
+        sigma = pg.HalfNormal("sigma", 1.0)
+        obs = pg.Normal("y", a[idx] + b * xs, sigma, observed=y)
+    out = m.logp(vars=[obs])
+    inputs = list(m.value_vars)
+    new, trace = rewritten(out, inputs)
+    assert "check_nan_by_sum" in trace
+    assert "All" not in ops(new)  # no pass over the rows for the NaN flag
+    good = (np.linspace(-1, 1, 5), 0.3, np.log(0.7))
+    want = st.norm.logpdf(y, good[0][idx] + 0.3 * xs, 0.7).sum()
+    np.testing.assert_allclose(pg.function(inputs, out)(*good), want, rtol=1e-12)
+    bad = (np.array([0.0, np.nan, 0.0, 0.0, 0.0]), 0.3, np.log(0.7))
+    errors = []
+    for rewrite in (False, True):
+        with pytest.raises(pg.ParameterValueError) as info:
+            pg.function(inputs, out, rewrite=rewrite)(*bad)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1] and "NaN" in errors[1], errors
+    with pg.config.change_flags(check_mode="-inf"):
+        assert pg.function(inputs, out)(*bad) == -np.inf
