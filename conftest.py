@@ -85,6 +85,8 @@ SLOW_TESTS = frozenset({
     "tests/sampling/test_sbc.py::test_ranks_of_the_truth_are_uniform",
     "tests/sampling/test_sbc.py::test_float32_end_to_end",
     "tests/sampling/test_sharded.py::test_sharded_chains_over_four_cpu_devices",
+    "tests/distributions/test_accuracy.py::test_wald_icdf",
+    "tests/distributions/test_special_inverses.py::test_the_graph_ops_eager_vmap_and_float32",
 })  # fmt: skip
 
 
