@@ -18,22 +18,22 @@ FLAGS: tuple[str, ...] = ("check_mode", "compile_cache", "floatX", "fold_max_siz
 
 
 class Config:
-    """ppgraph's settings.
+    """ppgraph's settings, each an attribute of ``pg.config``:
 
-    Attributes:
-        floatX: dtype of new float variables and of Python floats ("float64" or "float32").
-        check_mode: what a failing ``Check`` does in compiled functions:
-            ``"raise"`` (a ``ParameterValueError``), ``"-inf"`` (the log-density
-            becomes -inf) or ``"off"``.
-        fold_max_size: the most elements a constant made by folding may have
-            (a subgraph of constants, like the Cholesky factor of a constant
-            covariance, is computed once at compile time; a larger result is
-            computed at every call instead). Default 1,000,000.
-        compile_cache: whether ``pg.sample``, ``pg.logdensity`` and compiled
-            functions use JAX's persistent compilation cache in a per-user
-            folder (see ``ppgraph.compile_cache``), so a new process skips
-            XLA's compile of a program compiled before. Default True; it is
-            never switched on when you set ``jax_compilation_cache_dir`` yourself.
+    - ``floatX``: dtype of new float variables and of Python floats
+      (``"float64"`` or ``"float32"``).
+    - ``check_mode``: what a failing ``Check`` does in compiled functions:
+      ``"raise"`` (a ``ParameterValueError``), ``"-inf"`` (the log-density
+      becomes -inf) or ``"off"``.
+    - ``fold_max_size``: the most elements a constant made by folding may have
+      (a subgraph of constants, like the Cholesky factor of a constant
+      covariance, is computed once at compile time; a larger result is
+      computed at every call instead). Default 1,000,000.
+    - ``compile_cache``: whether ``pg.sample``, ``pg.logdensity`` and compiled
+      functions use JAX's persistent compilation cache in a per-user folder
+      (see ``ppgraph.compile_cache``), so a new process skips XLA's compile of
+      a program compiled before. Default True; it is never switched on when you
+      set ``jax_compilation_cache_dir`` yourself.
 
     Example:
         >>> import ppgraph as pg
