@@ -104,14 +104,8 @@ class Latent(Base):
         jitter = self._jitter(jitter, X)
         mu, K = self.mean_func(X), add_jitter(self.cov_func(X), jitter)
         if reparameterize:
-            n = static_rows(K, f"{name}: Latent.prior")
             dims = kwargs.pop("dims", None)
-            v = Normal(f"{name}_rotated_", mu=0.0, sigma=1.0, size=n, **kwargs)
-            L, ok = guarded_cholesky(K)
-            # L is zeroed where K is not positive definite, and the term below
-            # makes the log-density -inf there (or raises, naming `name`).
-            Potential(f"{name}_cov_pd", pd_check(as_float(0.0), ok, name))
-            f = Deterministic(name, mu + matmul(L, v), dims=dims)
+            f = Deterministic(name, mu + self._rotated(name, K, kwargs), dims=dims)
         else:
             f = MvNormal(name, mu=mu, cov=K, **kwargs)
         self.X, self.f = X, f
@@ -127,16 +121,34 @@ class Latent(Base):
     ) -> TensorVariable:
         """The GP's values at ``Xnew`` given its values ``f`` at ``X`` (from
         ``prior``, or ``given={"X": ..., "f": ...}``), an ``MvNormal`` named ``name``."""
+        X, f, Xnew, jitter, Kxx = self._given_inputs(given, Xnew, jitter)
+        mu, cov, ok = _conditional_moments(
+            self.cov_func, self.mean_func, X, f - self.mean_func(X), Xnew, Kxx, False
+        )
+        return MvNormal(name, mu=mu, cov=add_jitter(pd_check(cov, ok, name), jitter), **kwargs)
+
+    def _rotated(self, name: str, K: Any, kwargs: dict[str, Any]) -> Any:
+        """``L v`` with ``v`` the standard-normal ``{name}_rotated_`` and ``L`` the
+        Cholesky factor of ``K``; where ``K`` is not positive definite ``L`` is
+        zeroed and the potential ``{name}_cov_pd`` makes the log-density -inf
+        (or raises, naming ``name``)."""
+        n = static_rows(K, f"{name}: {type(self).__name__}.prior")
+        v = Normal(f"{name}_rotated_", mu=0.0, sigma=1.0, size=n, **kwargs)
+        L, ok = guarded_cholesky(K)
+        Potential(f"{name}_cov_pd", pd_check(as_float(0.0), ok, name))
+        return matmul(L, v)
+
+    def _given_inputs(
+        self, given: dict[str, Any] | None, Xnew: Any, jitter: float | None
+    ) -> tuple[Any, Any, Any, float, Any]:
+        """``X`` and ``f`` (from ``given`` or the prior), ``Xnew``, the jitter and
+        the jittered ``K(X, X)``, for a conditional."""
         given = given or {}
         X = as_float(given["X"]) if "X" in given else self._prior_attr("X")
         f = as_float(given["f"]) if "f" in given else self._prior_attr("f")
         Xnew = as_float(Xnew)
         jitter = self._jitter(jitter, Xnew)
-        Kxx = add_jitter(self.cov_func(X), jitter)
-        mu, cov, ok = _conditional_moments(
-            self.cov_func, self.mean_func, X, f - self.mean_func(X), Xnew, Kxx, False
-        )
-        return MvNormal(name, mu=mu, cov=add_jitter(pd_check(cov, ok, name), jitter), **kwargs)
+        return X, f, Xnew, jitter, add_jitter(self.cov_func(X), jitter)
 
     def _prior_attr(self, attr: str) -> Any:
         if not hasattr(self, attr):

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ppgraph.distributions.continuous import Normal
 from ppgraph.distributions.continuous_positive import ChiSquared
 from ppgraph.distributions.multivariate import MvStudentT
 from ppgraph.gp.cov_base import Covariance
 from ppgraph.gp.gp import Latent, _conditional_moments
 from ppgraph.gp.mean import Mean
 from ppgraph.gp.util import add_jitter, as_float, guarded_cholesky, pd_check, static_rows
-from ppgraph.model.vars import Deterministic, Potential
+from ppgraph.model.vars import Deterministic
 from ppgraph.tensor import math as m
-from ppgraph.tensor.linalg import matmul, solve_triangular
+from ppgraph.tensor.linalg import solve_triangular
 from ppgraph.tensor.reduction import sum as sum_
 from ppgraph.tensor.type import TensorVariable
 
@@ -61,13 +60,10 @@ class TP(Latent):
         jitter = self._jitter(jitter, X)
         mu, K = self.mean_func(X), add_jitter(self.cov_func(X), jitter)
         if reparameterize:
-            n = static_rows(K, f"{name}: TP.prior")
             dims = kwargs.pop("dims", None)
-            v = Normal(f"{name}_rotated_", mu=0.0, sigma=1.0, size=n, **kwargs)
+            Lv = self._rotated(name, K, kwargs)
             chi2 = ChiSquared(f"{name}_chi2_", nu=self.nu)
-            L, ok = guarded_cholesky(K)
-            Potential(f"{name}_cov_pd", pd_check(as_float(0.0), ok, name))
-            f = Deterministic(name, mu + matmul(L, v) * m.sqrt(self.nu / chi2), dims=dims)
+            f = Deterministic(name, mu + Lv * m.sqrt(self.nu / chi2), dims=dims)
         else:
             f = MvStudentT(name, nu=self.nu, mu=mu, scale=K, **kwargs)
         self.X, self.f = X, f
@@ -85,12 +81,7 @@ class TP(Latent):
         ``MvStudentT`` with ``nu + n`` degrees of freedom and the Gaussian
         conditional scale times ``(nu + beta - 2) / (nu + n - 2)``,
         ``beta = (f - m)^T K^-1 (f - m)``."""
-        given = given or {}
-        X = as_float(given["X"]) if "X" in given else self._prior_attr("X")
-        f = as_float(given["f"]) if "f" in given else self._prior_attr("f")
-        Xnew = as_float(Xnew)
-        jitter = self._jitter(jitter, Xnew)
-        Kxx = add_jitter(self.cov_func(X), jitter)
+        X, f, Xnew, jitter, Kxx = self._given_inputs(given, Xnew, jitter)
         r = f - self.mean_func(X)
         mu, cov, ok = _conditional_moments(self.cov_func, self.mean_func, X, r, Xnew, Kxx, False)
         L, _ = guarded_cholesky(Kxx)
