@@ -150,7 +150,7 @@ def _carry_outer_checks(term: TensorVariable, inner: Variable, value: Variable) 
     return out
 
 
-def _keeps_rows(node: Any, value: Variable, shape: tuple[Any, ...]) -> bool:
+def _keeps_rows(node: Any, reached: set[Variable], shape: tuple[Any, ...]) -> bool:
     """Whether ``node`` maps row i of its inputs to row i of its output: the rows
     stay the leading axes, as under elementwise operations, trailing axes added by
     broadcasting, reductions over trailing axes and indexing by the value."""
@@ -162,23 +162,24 @@ def _keeps_rows(node: Any, value: Variable, shape: tuple[Any, ...]) -> bool:
         return False
     op = node.op
     if isinstance(op, Subtensor):
-        return not (value is node.inputs[0] or value in set(ancestors([node.inputs[0]])))
+        return node.inputs[0] not in reached
     if isinstance(op, Elemwise | Cast | Check | DimShuffle):
         return True
     axis = getattr(op, "axis", None)
     return isinstance(axis, tuple) and bool(axis) and min(axis) >= nd
 
 
-def _rowwise(rv: TensorVariable, terms: Sequence[Variable], value: Variable) -> bool:
+def _rowwise(terms: Sequence[Variable], value: Variable) -> bool:
     """Whether row i of every term depends on row i of ``value`` only."""
     shape = tuple(value.type.shape)  # type: ignore[attr-defined]
-    for term in terms:
-        if tuple(term.type.shape) != shape:  # type: ignore[attr-defined]
-            return False
-        for node in toposort([term]):
-            if any(value is v or value in set(ancestors([v])) for v in node.inputs):
-                if not _keeps_rows(node, value, shape):
-                    return False
+    if any(tuple(t.type.shape) != shape for t in terms):  # type: ignore[attr-defined]
+        return False
+    reached: set[Variable] = {value}  # what depends on the value, found in one forward pass
+    for node in toposort(list(terms)):
+        if any(v in reached for v in node.inputs):
+            if not _keeps_rows(node, reached, shape):
+                return False
+            reached.update(node.outputs)
     return True
 
 
@@ -188,10 +189,9 @@ def _dependents(
     """The random variables (but ``ignored``), potentials and deterministics that
     depend on ``rv`` directly."""
     others = [v for v in model._rvs_in_order if v is not rv and v not in ignored]
-    blockers = [v for v in others]
     deps = [
         v for v in others
-        if rv in set(ancestors(v.owner.inputs[2:], blockers=[b for b in blockers if b is not v]))  # type: ignore[union-attr]
+        if rv in set(ancestors(v.owner.inputs[2:], blockers=[b for b in others if b is not v]))  # type: ignore[union-attr]
     ]  # fmt: skip
     pots = [p for p in model.potentials if rv in set(ancestors([p], blockers=others))]
     dets = [d for d in model.deterministics if rv in set(ancestors([d], blockers=others))]
@@ -271,7 +271,7 @@ def _remove_one(
     rowwise = False
     if rv.ndim > 0:
         terms = model.logp(vars=[rv, *deps], sum=False)
-        rowwise = not pots and _rowwise(rv, terms, value)
+        rowwise = not pots and _rowwise(terms, value)
         if not rowwise:
             raise NotImplementedError(
                 f"cannot marginalize {name!r} of shape {rv.type.shape}: its rows must each "
