@@ -7,6 +7,7 @@ ArviZ InferenceData with one chain (as PyMC's ``approx.sample``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jax
@@ -23,6 +24,13 @@ from ppgraph.sampling.seeds import seed_key
 from ppgraph.variational.families import Family
 
 __all__ = ["Approximation", "PathfinderApproximation"]
+
+
+@functools.cache
+def _pathfinder_sample() -> Any:
+    """BlackJAX's Pathfinder draws, jitted once per process (not per ``sample`` call)."""
+    blackjax = require("blackjax", 'pg.fit(method="pathfinder")')
+    return jax.jit(blackjax.vi.pathfinder.sample, static_argnums=2)
 
 
 class _Drawing:
@@ -103,8 +111,7 @@ class PathfinderApproximation(_Drawing):
         self.ordering = list(ld.names)
 
     def _flat_draws(self, key: Any, draws: int) -> Any:
-        blackjax = require("blackjax", 'pg.fit(method="pathfinder")')
-        out = jax.jit(blackjax.vi.pathfinder.sample, static_argnums=2)(key, self.state, draws)
+        out = _pathfinder_sample()(key, self.state, draws)
         return out[0] if isinstance(out, tuple) else out
 
     def __repr__(self) -> str:

@@ -19,8 +19,6 @@ from ppgraph.backend.jax.dispatch.gradient import held_function
 from ppgraph.graph.basic import Apply
 from ppgraph.ode.op import ODESolve
 
-SOLVERS = ("Tsit5", "Dopri5", "Dopri8", "Heun", "Kvaerno3", "Kvaerno5")
-
 
 def _diffrax() -> Any:
     try:
