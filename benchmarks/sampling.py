@@ -17,14 +17,17 @@ included) measures the log-density's cost alone. Rounds are interleaved in one
 process; medians are reported.
 
 Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
-[--steps-logistic N] [--steps-ode N] [--only schools|logistic|compile|timeseries|gp|ode|speed]``;
+[--steps-logistic N] [--steps-ode N] [--steps-discrete N]
+[--only schools|logistic|compile|timeseries|gp|ode|speed|discrete]``;
 prints a Markdown section. ``--only timeseries`` times logp + gradient of the time-series models of
 ``sampling_timeseries.py`` instead (``--rounds`` rounds); ``--only gp`` those of
 ``gp.Marginal`` and ``gp.HSGP`` in ``sampling_gp.py``; ``--only ode`` the
 Lotka-Volterra ODE model of ``sampling_ode.py`` (logp + gradient against
 hand-written diffrax, and sampling end to end, ``--steps-ode`` tune and draws);
 ``--only speed`` logp + gradient, steady and under ``vmap`` over 256 chains,
-against hand-written JAX (``sampling_speed.py``).
+against hand-written JAX (``sampling_speed.py``); ``--only discrete`` the coal-mining
+switchpoint model, ``pg.sample`` with it summed out against PyMC's compound step
+(``sampling_discrete.py``, ``--steps-discrete`` tune and draws).
 """
 
 from __future__ import annotations
@@ -340,10 +343,13 @@ def main() -> None:
     parser.add_argument("--steps-logistic", type=int, default=500, help="tune = draws")
     parser.add_argument(
         "--only",
-        choices=["schools", "logistic", "compile", "timeseries", "gp", "ode", "speed"],
+        choices=["schools", "logistic", "compile", "timeseries", "gp", "ode", "speed", "discrete"],
         default=None,
     )
     parser.add_argument("--steps-ode", type=int, default=200, help="ODE: tune = draws")
+    parser.add_argument(
+        "--steps-discrete", type=int, default=1000, help="coal mining: tune = draws"
+    )
     args = parser.parse_args()
     from draw import machine  # type: ignore[import-not-found]
 
@@ -372,6 +378,13 @@ def main() -> None:
 
         with jax.enable_x64(True):
             bench_ode(args.rounds, args.steps_ode, sys.modules[__name__])
+        print(f"\nMachine: {machine()}.")
+        return
+    if args.only == "discrete":  # issue 14: coal mining, marginalized vs PyMC's compound step
+        from sampling_discrete import bench_discrete  # type: ignore[import-not-found]
+
+        with jax.enable_x64(True):
+            bench_discrete(args.rounds, args.steps_discrete, sys.modules[__name__])
         print(f"\nMachine: {machine()}.")
         return
     if args.only == "timeseries":

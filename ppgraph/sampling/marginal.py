@@ -37,7 +37,10 @@ def marginalize_discrete(model: Model) -> Model:
             f"{'is' if len(names) == 1 else 'are'} discrete and the model has no continuous "
             "free variable: for draws of it use pg.sample_prior_predictive"
         )
-    return marginalize(model)
+    # one marginal model per model version, so that pg.sample's compiled run
+    # (keyed by the log-density's function) is reused by the next call
+    out: Model = model._cached(("marginalized",), lambda: marginalize(model))
+    return out
 
 
 def likelihood_model(model: MarginalModel) -> Model:
@@ -76,11 +79,20 @@ def complete_draws(
     return out
 
 
-def _categorical(pure: Any, shared: list[Any]) -> Any:
-    def one(k: Any, *args: Any) -> Any:
-        return jax.random.categorical(k, pure(*args, *shared)[0], axis=0)
+def _categorical(model: MarginalModel, info: dict[str, Any], values: list[Variable]) -> Any:
+    """A jitted ``(keys, *values) -> support indices``, one per model and variable."""
 
-    return one
+    def build() -> Any:
+        logits = model._marginal_term(info, True, "logits")
+        c = _compiled(values, [logits], True, "off")
+        pure, shared = c.pure(), [s.get_value() for s in c.shared]
+
+        def one(k: Any, *args: Any) -> Any:
+            return jax.random.categorical(k, pure(*args, *shared)[0], axis=0)
+
+        return jax.jit(jax.vmap(one)), c.x64
+
+    return model._cached(("recover", info["name"]), build)
 
 
 def recover_marginals(
@@ -95,18 +107,14 @@ def recover_marginals(
         if info["forward"]:
             continue
         value = model.original.rvs_to_values[rv]
-        logits = model._marginal_term(info, True, "logits")
-        c = _compiled(values, [logits], True, "off")
-        pure, shared = c.pure(), [s.get_value() for s in c.shared]
+        draw, x64 = _categorical(model, info, values)
         support = np.asarray(info["support"])
         lead = np.shape(raw[names[0]])[:2] if names else (1, 1)
         flat = [np.reshape(raw[n], (-1, *np.shape(raw[n])[2:])) for n in names]
         n_draws = int(np.prod(lead))
-        with x64_scope(c.x64):
+        with x64_scope(x64):
             keys = jax.random.split(jax.random.fold_in(key, i), n_draws)
-
-            idx = jax.jit(jax.vmap(_categorical(pure, shared)))(keys, *map(jnp.asarray, flat))
-            idx = np.asarray(idx)
+            idx = np.asarray(draw(keys, *map(jnp.asarray, flat)))
         draws = support[idx].astype(value.dtype)
         out[str(value.name)] = draws.reshape(*lead, *draws.shape[1:])
     return out
