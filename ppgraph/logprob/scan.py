@@ -109,6 +109,8 @@ def scan_logp(op: Scan, var: TensorVariable, value: Any) -> TensorVariable:
     node = out.owner
     assert node is not None and out.index is not None
     i = out.index
+    if op.until:
+        raise _refuse(var, "it stops early (until), so its length depends on its draws")
     value = _as_value(var, value)
     if value.ndim != var.ndim:
         raise ValueError(

@@ -147,7 +147,7 @@ from ppgraph.tensor.reduction import (
     sum,
     var,
 )
-from ppgraph.tensor.scan import scan
+from ppgraph.tensor.scan import scan, until
 from ppgraph.tensor.shape import (
     arange,
     broadcast_to,

@@ -30,10 +30,41 @@ from typing import Any
 
 from ppgraph.graph.basic import Constant, Variable
 from ppgraph.graph.traversal import ancestors
+from ppgraph.tensor.elemwise import cast
 from ppgraph.tensor.scan_op import Scan, ScanOutputError, guard_outputs, lift_checks
 from ppgraph.tensor.type import TensorType, TensorVariable, as_tensor_variable
 
-__all__ = ["Scan", "ScanOutputError", "lift_checks", "scan"]
+__all__ = ["Scan", "ScanOutputError", "lift_checks", "scan", "until"]
+
+
+class until:  # PyTensor's name, lower case
+    """A step's stopping condition: ``return outputs, until(cond)`` ends the
+    loop after the first step whose ``cond`` (a boolean scalar) is true, as in
+    PyTensor (``pytensor.scan.utils.until``); that step's outputs are kept.
+
+    XLA compiles for static shapes, so the loop's outputs keep ``n_steps``
+    rows (or the shortest sequence's length): the steps after the stop are
+    not computed, and their rows repeat the last step run. ``out[-1]`` is
+    PyTensor's ``out[-1]``; PyTensor's ``out`` is ``out[:k]``, ``k`` the steps run.
+
+    Example:
+        >>> import ppgraph.tensor as pt
+        >>> def double(a):
+        ...     b = 2.0 * a
+        ...     return b, until(b > 10.0)
+        >>> out = pt.scan(double, outputs_info=pt.constant(1.0), n_steps=6, return_updates=False)
+        >>> out.eval()  # PyTensor stops at [2, 4, 8, 16]
+        array([ 2.,  4.,  8., 16., 16., 16.])
+    """
+
+    def __init__(self, condition: Any) -> None:
+        cond = as_tensor_variable(condition)
+        if cond.ndim != 0:
+            raise ValueError(
+                f"until: the condition must be a scalar (one per step), got {cond!r} of "
+                f"type {cond.type}"
+            )
+        self.condition: TensorVariable = cond if cond.dtype == "bool" else cast(cond, "bool")
 
 
 # -- building a scan -------------------------------------------------------------
@@ -135,9 +166,21 @@ def _check_output(i: int, out: Variable, want: TensorType) -> None:
         )
 
 
-def _step_outputs(result: Any) -> list[TensorVariable]:
-    """The step's outputs; an updates dict beside them (PyMC's
-    ``collect_default_updates``) is accepted and ignored: keys are split per step."""
+def _step_outputs(result: Any) -> tuple[list[TensorVariable], TensorVariable | None]:
+    """The step's outputs and its ``until`` condition (None without one); an
+    updates dict beside them (PyMC's ``collect_default_updates``) is accepted
+    and ignored: keys are split per step."""
+    stop = None
+    if isinstance(result, until):
+        return [], result.condition
+    if isinstance(result, tuple | list) and any(isinstance(r, until) for r in result):
+        stop = next(r for r in result if isinstance(r, until)).condition
+        rest = [r for r in result if not isinstance(r, until)]
+        result = rest[0] if len(rest) == 1 else tuple(rest) or None
+    return _outputs(result), stop
+
+
+def _outputs(result: Any) -> list[TensorVariable]:
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict):
         result = result[0]
     elif isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], dict):
@@ -175,10 +218,15 @@ def scan(
     returned stacked over the steps along axis 0, without the initial values.
 
     ``n_steps`` may be an int or a symbolic int known when the function is
-    compiled (a constant, or computed from shapes); without it the shortest
-    sequence sets it. Variables ``fn`` reads from outside (closures) and the
-    keys of random variables it draws are extra inputs of the loop; draws
-    inside the loop get a new key at every step.
+    compiled (a constant, or computed from shapes, a ``pg.Data``'s length
+    too: a new length compiles anew); without it the shortest sequence sets
+    it. A step returning ``outputs, until(cond)`` stops after the first step
+    where ``cond`` holds; ``n_steps`` (or the sequences) then bound the loop,
+    and the rows after the stop repeat the last step run (see ``until``).
+
+    Variables ``fn`` reads from outside (closures) and the keys of random
+    variables it draws are extra inputs of the loop; draws inside the loop
+    get a new key at every step.
 
     With ``strict``, ``fn`` may read no outer variable but through its
     arguments (random keys aside). ``mode``, ``profile`` and ``allow_gc`` are
@@ -241,7 +289,9 @@ def scan(
     ]
     ns_ins = [v.type.make_variable(name=v.name) for v in explicit]
 
-    outs = _step_outputs(fn(*seq_ins, *tap_ins, *ns_ins))
+    outs, stop = _step_outputs(fn(*seq_ins, *tap_ins, *ns_ins))
+    if not outs:
+        raise ValueError("scan: the step function returned no outputs")
     if infos and len(outs) != len(infos):
         raise ValueError(
             f"scan: the step function returned {len(outs)} outputs, but outputs_info has "
@@ -252,13 +302,17 @@ def scan(
             _check_output(i, outs[i], _step_type(init, taps))
 
     stand_ins = [*seq_ins, *tap_ins, *ns_ins]
-    step_outs, new_ins, implicit = _implicit_nonsequences(fn, outs, stand_ins, explicit, strict)
+    stops: list[Variable] = [] if stop is None else [stop]
+    step_outs, new_ins, implicit = _implicit_nonsequences(
+        fn, [*outs, *stops], stand_ins, explicit, strict
+    )
     nonseqs = [*explicit, *implicit]
     inner, checks = lift_checks(step_outs)
+    inner, stops = inner[: len(outs)], inner[len(outs) :]
     flags = [c for _, conds in checks for c in conds]
 
     taps_all = [tuple(t) if init is not None else () for init, t in fed]
-    taps_all += [()] * (len(step_outs) - len(taps_all) + len(flags))
+    taps_all += [()] * (len(inner) - len(taps_all) + len(flags) + len(stops))
     inits = [
         init.dimshuffle("x", *range(init.ndim)) if taps == [-1] else init[: -min(taps)]
         for init, taps in fed
@@ -266,16 +320,17 @@ def scan(
     ]
     op = Scan(
         tuple(stand_ins + new_ins),
-        tuple([*inner, *flags]),
+        tuple([*inner, *flags, *stops]),
         len(seqs),
         tuple(taps_all),
         steps is not None,
         name or _fn_name(fn),
+        until=bool(stops),
     )
     results = op(*([steps] if steps is not None else []), *seqs, *inits, *nonseqs)
     values = results[: len(outs)]
     if checks:
-        values = guard_outputs(values, results[len(outs) :], checks)
+        values = guard_outputs(values, results[len(outs) : len(outs) + len(flags)], checks)
     out: Any = values if return_list or len(values) != 1 else values[0]
     return (out, {}) if return_updates else out
 

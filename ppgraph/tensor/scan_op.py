@@ -31,7 +31,10 @@ class Scan(Op):
     ``-K``), then the non-sequences. ``inner_inputs`` are their stand-ins in
     the same order, with one stand-in per tap of a fed-back output.
     ``taps[i]`` are output ``i``'s taps (``()`` when it is not fed back).
-    Each output is the outputs of all steps, stacked along axis 0.
+    Each output is the outputs of all steps, stacked along axis 0. With
+    ``until``, the last inner output is the step's stopping condition: the
+    loop stops after the first step where it holds, and the rows of the steps
+    not run repeat the last step run (the length stays ``n_steps``).
     """
 
     inner_inputs: tuple[Variable, ...]
@@ -40,6 +43,7 @@ class Scan(Op):
     taps: tuple[tuple[int, ...], ...]
     has_n_steps: bool = True
     name: str = "scan_fn"
+    until: bool = False
 
     default_output: ClassVar[int | None] = None
 
@@ -83,7 +87,7 @@ class Scan(Op):
         return Apply(self, vs, types)
 
     def props_str(self) -> str:
-        return self.name
+        return f"{self.name}, until" if self.until else self.name
 
 
 def _check_stacked(op: Scan, outer: Variable, inner: Variable, what: str) -> None:

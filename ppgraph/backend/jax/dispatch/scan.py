@@ -4,7 +4,8 @@ then independent, and one vectorized pass is faster than a loop).
 
 The carry of an output fed back with taps down to ``-K`` is a buffer of its
 last ``K`` values; the step reads tap ``k`` at ``buffer[K + k]``. A random key
-the step reads is folded with the step index, so each step draws anew.
+the step reads is folded with the step index, so each step draws anew. A loop with ``until`` is a
+``lax.scan`` whose steps after the stop are skipped.
 """
 
 from __future__ import annotations
@@ -37,6 +38,45 @@ def _fold(key_data: Any, t: Any) -> Any:
     return jax.random.key_data(jax.random.fold_in(jax.random.wrap_key_data(key_data), t))
 
 
+def _static_steps(op: Scan, n_steps: Any) -> int:
+    try:
+        return static_ints(n_steps, f"{op}: n_steps")[0]
+    except ValueError:
+        raise ValueError(
+            f"{op}: n_steps depends on input values, but XLA compiles for static shapes, "
+            "so the number of steps must be known when the function is compiled: an int, "
+            "or computed from shapes (x.shape[0], a pg.Data's length: a new length "
+            "compiles anew). For a length known only when run, give an upper bound as "
+            "n_steps and stop early: return outputs, pt.until(t + 1 >= n) from the step, "
+            "with t from sequences=pt.arange(bound)"
+        ) from None
+
+
+def _run_until(body: Callable[..., Any], inits: list[Any], index: Any, seqs: list[Any]) -> Any:
+    """The loop of ``body`` stopped after the first step whose last output (the
+    ``until`` condition) holds: later steps are skipped by ``lax.cond`` (so they
+    cost nothing and put no NaN into gradients), and their rows repeat the last
+    step run."""
+    shapes = jax.eval_shape(
+        body, inits, (index[0], [jax.ShapeDtypeStruct(s.shape[1:], s.dtype) for s in seqs])
+    )[1]
+    blank = [jnp.zeros(o.shape, o.dtype) for o in shapes]
+
+    def step(carry: Any, x: Any) -> Any:
+        bufs, done, n_run = carry
+
+        def run(_: Any) -> Any:
+            new, outs = body(bufs, x)
+            return (new, jnp.asarray(outs[-1], bool), n_run + 1), outs
+
+        return jax.lax.cond(done, lambda _: ((bufs, done, n_run), blank), run, None)
+
+    start = (inits, jnp.asarray(False), jnp.asarray(0, index.dtype))
+    (_, _, n_run), ys = jax.lax.scan(step, start, (index, seqs))
+    rows = jnp.minimum(index, n_run - 1)
+    return [y[rows] for y in ys]
+
+
 @jax_funcify.register(Scan)
 def _scan(op: Scan, node: Apply) -> Callable[..., Any]:
     step = _step_function(op)
@@ -50,7 +90,7 @@ def _scan(op: Scan, node: Apply) -> Callable[..., Any]:
     def scan(*args: Any) -> Any:
         if op.has_n_steps:
             n_steps = args[0] if n_const is None else n_const.data
-            n = static_ints(n_steps, f"{op}: n_steps")[0]
+            n = _static_steps(op, n_steps)
             args = args[1:]
         else:
             n = min(jnp.shape(s)[0] for s in args[: op.n_seqs])
@@ -78,6 +118,8 @@ def _scan(op: Scan, node: Apply) -> Callable[..., Any]:
             return new, outs
 
         index = jnp.arange(n)
+        if op.until and n:
+            return tuple(_run_until(body, inits, index, seqs))
         if not recurrent:
             return tuple(jax.vmap(lambda t, xs: body([], (t, xs))[1])(index, seqs))
         _, ys = jax.lax.scan(body, inits, (index, seqs), length=n)
