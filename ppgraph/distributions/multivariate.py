@@ -182,6 +182,11 @@ class Dirichlet(Continuous):
         return [a]
 
     @staticmethod
+    def support_point(a: Any) -> Any:
+        """The mean :math:`a / \\sum_i a_i`, as PyMC."""
+        return a / sum_(a, axis=-1, keepdims=True)
+
+    @staticmethod
     def logp(value: Any, a: Any) -> TensorVariable:
         res = sum_(m.xlogy(a - 1.0, value) - m.gammaln(a), axis=-1)
         res = res + m.gammaln(sum_(a, axis=-1))

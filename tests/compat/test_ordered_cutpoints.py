@@ -5,18 +5,21 @@ ordered-logistic probabilities from the logistic cdf)."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 from scipy import stats
 from scipy.special import expit
 
-import ppgraph as pm
+import ppgraph
 
 RNG = np.random.default_rng(42)
 X = RNG.normal(size=30)
 Y = RNG.integers(0, 4, size=30)
 
 
-def build() -> pm.Model:
+def build(pm: ModuleType = ppgraph) -> ppgraph.Model:
+    """The model file; ``pm`` is ppgraph or PyMC."""
     with pm.Model(coords={"cut": range(3)}) as model:
         beta = pm.Normal("beta", mu=0.0, sigma=2.0)
         cutpoints = pm.Normal(

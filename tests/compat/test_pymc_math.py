@@ -5,11 +5,13 @@ log-density at a point against scipy summed by hand."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 from scipy import stats
 from scipy.special import expit
 
-import ppgraph as pm
+import ppgraph
 
 RNG = np.random.default_rng(3)
 Y1, Y2 = RNG.normal(1.0, 1.0, 15), RNG.normal(0.0, 1.5, 12)
@@ -17,7 +19,8 @@ X = RNG.normal(size=(20, 2))
 Y = RNG.integers(0, 2, size=20)
 
 
-def best() -> pm.Model:
+def best(pm: ModuleType = ppgraph) -> ppgraph.Model:
+    """BEST as PyMC's gallery writes it; ``pm`` is ppgraph or PyMC."""
     with pm.Model() as model:
         mu = pm.Normal("mu", mu=0.0, sigma=10.0, shape=2)
         sigma = pm.Uniform("sigma", lower=0.1, upper=10.0, shape=2)
@@ -47,11 +50,12 @@ def test_best_with_numpy_calls_against_scipy() -> None:
     )
     point = {"mu": mu, "sigma_interval__": raw, "nu_minus_one_log__": np.array(lognu1)}
     np.testing.assert_allclose(model.compile_logp()(point), want, rtol=1e-10)
-    nus, logs = pm.draw([model["nu_minus_one"], model["nu_log10"]], draws=5, random_seed=0)
+    nus, logs = ppgraph.draw([model["nu_minus_one"], model["nu_log10"]], draws=5, random_seed=0)
     np.testing.assert_allclose(logs, np.log10(nus + 1), rtol=1e-12)
 
 
-def test_logistic_regression_with_pm_math_against_scipy() -> None:
+def logistic(pm: ModuleType = ppgraph) -> ppgraph.Model:
+    """A logistic regression with ``pm.math``; ``pm`` is ppgraph or PyMC."""
     with pm.Model() as model:
         alpha = pm.Normal("alpha", mu=0.0, sigma=2.0)
         beta = pm.Normal("beta", mu=0.0, sigma=2.0, shape=2)
@@ -65,6 +69,11 @@ def test_logistic_regression_with_pm_math_against_scipy() -> None:
                 pm.math.switch(pm.math.eq(Y, 1), pm.math.log1pexp(-eta), pm.math.log1pexp(eta))
             ),
         )
+    return model
+
+
+def test_logistic_regression_with_pm_math_against_scipy() -> None:
+    model = logistic()
     a, b = 0.3, np.array([0.5, -1.0])
     pv = expit(a + X @ b)
     loglik = stats.bernoulli(pv).logpmf(Y).sum()

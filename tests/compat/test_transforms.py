@@ -5,6 +5,8 @@ log-density against scipy plus each Jacobian written by hand."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 from scipy import stats
 from scipy.special import expit, softmax
@@ -14,7 +16,9 @@ import ppgraph as pm
 tr = pm.distributions.transforms
 
 
-def build() -> pm.Model:
+def build(pm: ModuleType = pm) -> pm.Model:
+    """The model file; ``pm`` is ppgraph or PyMC."""
+    tr = pm.distributions.transforms
     with pm.Model() as model:
         pm.HalfNormal("s", sigma=1.0, shape=2, transform=tr.ordered)  # log, then ordered
         pm.Normal("x", 0.0, 1.0, transform=tr.Interval(-1.0, 2.0))
@@ -85,3 +89,13 @@ def test_a_transform_that_does_not_fit_names_the_variable() -> None:
 
     with pm.Model(), pytest.raises(ValueError, match="scalar_cut: the ordered transform"):
         pm.Normal("scalar_cut", 0.0, 1.0, transform=tr.ordered)
+
+
+def test_dirichlet_starts_at_its_mean() -> None:
+    # PyMC's support point a / sum(a); the simplex transform's forward of it is
+    # log(w[:-1]) - log(w[-1]) shifted so the full vector sums to zero
+    with pm.Model() as model:
+        pm.Dirichlet("w", a=np.array([1.0, 2.0, 3.0]))
+    w = np.array([1.0, 2.0, 3.0]) / 6.0
+    z = np.log(w) - np.log(w).mean()
+    np.testing.assert_allclose(model.initial_point()["w_simplex__"], z[:-1], rtol=1e-12)

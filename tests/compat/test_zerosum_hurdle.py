@@ -5,6 +5,8 @@ point against scipy densities summed by hand."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import scipy.special as sp
 from scipy import stats
@@ -29,7 +31,8 @@ def _zerosum(y: np.ndarray) -> np.ndarray:
     return np.r_[y, c - s / rt] - c
 
 
-def test_hierarchical_zero_sum_model() -> None:
+def zerosum_model(pm: ModuleType = pm) -> pm.Model:
+    """The hierarchical regression; ``pm`` is ppgraph or PyMC."""
     with pm.Model(coords={"group": GROUPS}) as model:
         intercept = pm.Normal("intercept", mu=0, sigma=5)
         sigma_group = pm.HalfNormal("sigma_group", sigma=1)
@@ -37,6 +40,22 @@ def test_hierarchical_zero_sum_model() -> None:
         sigma = pm.HalfNormal("sigma", sigma=2)
         mu = intercept + group_effect[GROUP_IDX]
         pm.Normal("y", mu=mu, sigma=sigma, observed=Y)
+    return model
+
+
+def hurdle_model(pm: ModuleType = pm) -> pm.Model:
+    """The hurdle count regression; ``pm`` is ppgraph or PyMC."""
+    with pm.Model() as model:
+        beta0 = pm.Normal("beta0", mu=0, sigma=2)
+        beta1 = pm.Normal("beta1", mu=0, sigma=2)
+        psi = pm.Beta("psi", alpha=2, beta=2)
+        mu = pm.math.exp(beta0 + beta1 * X)
+        pm.HurdlePoisson("counts", psi=psi, mu=mu, observed=COUNTS)
+    return model
+
+
+def test_hierarchical_zero_sum_model() -> None:
+    model = zerosum_model()
     assert [v.name for v in model.value_vars] == [
         "intercept",
         "sigma_group_log__",
@@ -67,12 +86,7 @@ def test_hierarchical_zero_sum_model() -> None:
 
 
 def test_hurdle_poisson_regression() -> None:
-    with pm.Model() as model:
-        beta0 = pm.Normal("beta0", mu=0, sigma=2)
-        beta1 = pm.Normal("beta1", mu=0, sigma=2)
-        psi = pm.Beta("psi", alpha=2, beta=2)
-        mu = pm.math.exp(beta0 + beta1 * X)
-        pm.HurdlePoisson("counts", psi=psi, mu=mu, observed=COUNTS)
+    model = hurdle_model()
     point = {
         "beta0": np.array(0.4),
         "beta1": np.array(0.25),
