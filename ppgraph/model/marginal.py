@@ -22,6 +22,7 @@ exact conditional given each draw of the continuous ones (as NumPyro's
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -115,37 +116,38 @@ class MarginalModel(Model):
         key = ("marginal", info["name"], bool(jacobian), mode)
 
         def build() -> TensorVariable:
-            inner, value = _joint_inner(self.original, info, jacobian)
-            term = marginal_logp(inner, value, info["support"], mode)
-            return _carry_outer_checks(term, inner, value)
+            inner, values = _joint_inner(self.original, info, jacobian)
+            term = marginal_logp(inner, values, info["support"], mode)
+            return _carry_outer_checks(term, inner, values)
 
         out: TensorVariable = self._cached(key, build)
         return out
 
 
-def _joint_inner(model: Model, info: dict[str, Any], jacobian: bool) -> tuple[Any, Any]:
-    """The joint log-density of ``d`` and what depends on it, with ``d``'s value free."""
-    rv = info["rv"]
-    value = model.rvs_to_values[rv]
-    terms = model.logp(vars=[rv, *info["deps"]], sum=False, jacobian=jacobian)
+def _joint_inner(model: Model, info: dict[str, Any], jacobian: bool) -> tuple[Any, list[Any]]:
+    """The joint log-density of the summed variables and what depends on them,
+    with their values free."""
+    rvs = info["rvs"]
+    values = [model.rvs_to_values[rv] for rv in rvs]
+    terms = model.logp(vars=[*rvs, *info["deps"]], sum=False, jacobian=jacobian)
     pots = list(info["potentials"])
     pots = clone_replace(pots, model.replacements()) if pots else []
     if info["rowwise"]:
         total = terms[0]
         for t in [*terms[1:], *pots]:
             total = total + t
-        return total, value
+        return total, values
     total = sum_(terms[0])
     for t in [*terms[1:], *pots]:
         total = total + sum_(t)
-    return total, value
+    return total, values
 
 
-def _carry_outer_checks(term: TensorVariable, inner: Variable, value: Variable) -> TensorVariable:
-    """Copies of the Checks of ``inner`` whose conditions do not involve ``value``."""
+def _carry_outer_checks(term: TensorVariable, inner: Variable, values: list[Any]) -> TensorVariable:
+    """Copies of the Checks of ``inner`` whose conditions involve none of ``values``."""
     out = term
     for node in toposort([inner]):
-        if isinstance(node.op, Check) and value not in set(ancestors(node.inputs[1:])):
+        if isinstance(node.op, Check) and not set(values) & set(ancestors(node.inputs[1:])):
             out = node.op.make_node(out, *node.inputs[1:]).outputs[0]  # type: ignore[assignment]
     return out
 
@@ -224,9 +226,27 @@ def marginalize(model: Model, vars: Any = None, max_support: int = MAX_SUPPORT) 
     # first those nothing depends on: for every value of the others their mass sums
     # to one, so they drop out of the others' sums too
     forward = [rv for rv in rvs if not any(_dependents(model, rv, [])[:2])]
-    for rv in [*forward, *[rv for rv in rvs if rv not in forward]]:
-        _remove_one(new, model, rv, rvs, max_support, forward)
+    for rv in forward:
+        _remove(new, model, [rv], max_support, forward)
+    for group in _groups(model, [rv for rv in rvs if rv not in forward], forward):
+        _remove(new, model, group, max_support, forward)
     return new
+
+
+def _groups(model: Model, rvs: list[Any], forward: list[Any]) -> list[list[Any]]:
+    """``rvs`` in groups summed jointly: two are together when one depends on the
+    other or they share a dependent (a variable or a potential)."""
+    reach = {}
+    for rv in rvs:
+        deps, pots, _ = _dependents(model, rv, forward)
+        reach[rv] = {*deps, *pots}
+    group = {rv: i for i, rv in enumerate(rvs)}
+    for a in rvs:
+        for b in rvs:
+            if group[a] != group[b] and (b in reach[a] or a in reach[b] or reach[a] & reach[b]):
+                old, new = group[b], group[a]
+                group = {rv: new if g == old else g for rv, g in group.items()}
+    return [[rv for rv in rvs if group[rv] == g] for g in dict.fromkeys(group.values())]
 
 
 def _copy_model(model: Model) -> MarginalModel:
@@ -242,49 +262,67 @@ def _copy_model(model: Model) -> MarginalModel:
     return new
 
 
-def _remove_one(
-    new: MarginalModel,
-    model: Model,
-    rv: TensorVariable,
-    all_rvs: list[Any],
-    max_support: int,
-    forwards: list[Any],
-) -> None:
-    name = str(rv.name)
-    deps, pots, dets = _dependents(model, rv, forwards)
-    forward = rv in forwards
-    try:
-        support = finite_support(rv, max_support)
-    except NotImplementedError:
-        if not forward:  # nothing depends on it: any support sums to one
-            raise
-        support = np.zeros(0, dtype=int)
-    clash = [d for d in deps if d in all_rvs and d not in forwards] + [
-        d for info in new.marginalized.values() for d in deps if d in info["deps"]
-    ]
-    if clash:
-        raise NotImplementedError(
-            f"cannot marginalize {name!r}: it shares dependents with another marginalized "
-            f"variable ({[str(c.name) for c in clash]}); marginalize them jointly by hand"
-        )
-    value = model.rvs_to_values[rv]
-    rowwise = False
-    if rv.ndim > 0:
-        terms = model.logp(vars=[rv, *deps], sum=False)
-        rowwise = not pots and _rowwise(terms, value)
-        if not rowwise:
+def joint_support(rvs: Sequence[TensorVariable], max_support: int = MAX_SUPPORT) -> tuple:
+    """Every configuration of ``rvs`` together (the product of their supports,
+    each variable's entries flattened), as the rows of a joint sum.
+
+    Example:
+        >>> import ppgraph as pg
+        >>> from ppgraph.model.marginal import joint_support
+        >>> joint_support([pg.Bernoulli.dist(0.5), pg.Bernoulli.dist(0.5, shape=2)])[:3]
+        ((0, 0, 0), (0, 0, 1), (0, 1, 0))
+    """
+    names = [str(rv.name) for rv in rvs]
+    per, total = [], 1
+    for rv in rvs:
+        if any(d is None for d in rv.type.shape):
             raise NotImplementedError(
-                f"cannot marginalize {name!r} of shape {rv.type.shape}: its rows must each "
-                "reach only the same row of what depends on it (elementwise operations and "
-                "indexing by it); a joint sum over all its configurations is not done"
+                f"cannot marginalize {names} jointly: {rv.name!r} needs a static shape, "
+                f"got {rv.type}"
             )
+        size = int(np.prod(rv.type.shape, dtype=int))
+        values = finite_support(rv, max_support)
+        per.append(itertools.product(values.tolist(), repeat=size))
+        total *= values.size**size
+    if total > max_support:
+        raise ValueError(
+            f"cannot marginalize {names} jointly: together they have {total} configurations, "
+            f"more than max_support={max_support}"
+        )
+    return tuple(tuple(x for part in c for x in part) for c in itertools.product(*per))
+
+
+def _remove(
+    new: MarginalModel, model: Model, group: list[Any], max_support: int, forwards: list[Any]
+) -> None:
+    """Take the variables of ``group`` out of ``new`` and record how they are summed."""
+    names = [str(rv.name) for rv in group]
+    found = [_dependents(model, rv, forwards) for rv in group]
+    deps, pots, dets = (
+        [x for x in dict.fromkeys(x for f in found for x in f[i]) if x not in group]
+        for i in range(3)
+    )
+    forward = group[0] in forwards
+    value = model.rvs_to_values[group[0]]
+    rowwise = False
+    if len(group) > 1:
+        support: Any = joint_support(group, max_support)
+    else:
+        support = _support_one(group[0], max_support, forward)
+        if group[0].ndim > 0:
+            terms = model.logp(vars=[group[0], *deps], sum=False)
+            rowwise = not pots and _rowwise(terms, value)
+            if not rowwise:
+                _joint_or_refuse(group[0], max_support)
+                support = joint_support(group, max_support)
     observed = [d for d in deps if d in model.observed_RVs]
     carrier = observed[0] if observed else (deps[0] if deps else None)
-    new.free_RVs.remove(rv)
-    new.rvs_to_values.pop(rv)
-    new.values_to_rvs.pop(value)
-    new.rvs_to_transforms.pop(rv, None)
-    new.named_vars.pop(name, None)
+    for rv in group:
+        new.free_RVs.remove(rv)
+        value = new.rvs_to_values.pop(rv)
+        new.values_to_rvs.pop(value)
+        new.rvs_to_transforms.pop(rv, None)
+        new.named_vars.pop(str(rv.name), None)
     for p in pots:
         new.potentials.remove(p)
     for d in dets:
@@ -293,7 +331,30 @@ def _remove_one(
         new.named_vars.pop(str(d.name), None)
     # With no dependents (carrier None) the mass sums to one: the term is 0, and
     # the variable is drawn afterwards from its prior given its parents ("forward").
-    info = {"name": name, "rv": rv, "support": tuple(int(s) for s in support), "deps": deps,
+    info = {"name": ", ".join(names), "rvs": list(group), "support": support, "deps": deps,
             "potentials": pots, "rowwise": rowwise, "carrier": carrier,
             "forward": forward}  # fmt: skip
-    new.marginalized[rv] = info
+    new.marginalized[group[0]] = info
+
+
+def _support_one(rv: TensorVariable, max_support: int, forward: bool) -> tuple[int, ...]:
+    try:
+        support = finite_support(rv, max_support)
+    except NotImplementedError:
+        if not forward:  # nothing depends on it: any support sums to one
+            raise
+        support = np.zeros(0, dtype=int)
+    return tuple(int(s) for s in support)
+
+
+def _joint_or_refuse(rv: TensorVariable, max_support: int) -> None:
+    """A vector variable whose rows reach other rows: summed over all its
+    configurations when there are few enough, else an error saying why."""
+    try:
+        joint_support([rv], max_support)
+    except ValueError as e:
+        raise ValueError(
+            f"cannot marginalize {rv.name!r} of shape {rv.type.shape}: its rows do not each "
+            "reach only the same row of what depends on it (elementwise operations and "
+            f"indexing by it), and the joint sum is too large: {e}"
+        ) from None

@@ -65,8 +65,8 @@ def complete_draws(
         from ppgraph.sampling.predictive import sample_posterior_predictive
 
         posterior = constrain(raw, model)
-        for rv, info in model.marginalized.items():  # the discrete draws just recovered
-            if not info["forward"]:
+        for info in model.marginalized.values():  # the discrete draws just recovered
+            for rv in [] if info["forward"] else info["rvs"]:
                 name = str(model.original.rvs_to_values[rv].name)
                 posterior[str(rv.name)] = out[name]
         seed = jax.random.fold_in(key, 10_007)
@@ -103,18 +103,27 @@ def recover_marginals(
     values: list[Variable] = list(model.value_vars)
     names = [str(v.name) for v in values]
     out: dict[str, np.ndarray] = {}
-    for i, (rv, info) in enumerate(model.marginalized.items()):
+    for i, info in enumerate(model.marginalized.values()):
         if info["forward"]:
             continue
-        value = model.original.rvs_to_values[rv]
         draw, x64 = _categorical(model, info, values)
-        support = np.asarray(info["support"])
         lead = np.shape(raw[names[0]])[:2] if names else (1, 1)
         flat = [np.reshape(raw[n], (-1, *np.shape(raw[n])[2:])) for n in names]
         n_draws = int(np.prod(lead))
         with x64_scope(x64):
             keys = jax.random.split(jax.random.fold_in(key, i), n_draws)
             idx = np.asarray(draw(keys, *map(jnp.asarray, flat)))
-        draws = support[idx].astype(value.dtype)
-        out[str(value.name)] = draws.reshape(*lead, *draws.shape[1:])
+        # a support value per draw (per row), or a row of the joint table per draw
+        rows = np.asarray(info["support"])[idx]
+        start = 0
+        for rv in info["rvs"]:
+            value = model.original.rvs_to_values[rv]
+            shape = tuple(rv.type.shape)
+            if not isinstance(info["support"][0], tuple):  # one variable, filled per row
+                draws = rows
+            else:
+                size = int(np.prod(shape, dtype=int))
+                draws = rows[:, start : start + size].reshape(-1, *shape)
+                start += size
+            out[str(value.name)] = draws.astype(value.dtype).reshape(*lead, *shape)
     return out

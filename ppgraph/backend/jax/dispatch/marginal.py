@@ -1,4 +1,5 @@
-"""MarginalLogp: the held graph lowered once and mapped over the support with ``jax.vmap``.
+"""MarginalLogp: the held graph lowered once and mapped over the support with ``jax.vmap``
+(over support values, or over the rows of a table of joint configurations).
 
 The held graph is lowered in the ``-inf`` check mode: a support value that
 fails a Check (a parameter indexed by it, say) contributes nothing to the sum,
@@ -15,6 +16,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.scipy.special import logsumexp
 
 from ppgraph.backend.jax.dispatch.basic import jax_dtype, jax_funcify, tensor_type
@@ -35,12 +37,26 @@ def _inner(out: Variable, inputs: tuple[Variable, ...]) -> Callable[..., Any]:
 @jax_funcify.register(MarginalLogp)
 def _marginal(op: MarginalLogp, node: Apply) -> Callable[..., Any]:
     inner = _inner(op.inner, op.inputs)
-    value_type = tensor_type(op.inputs[0])
-    shape = tuple(int(s or 0) for s in value_type.shape)  # static: marginal_logp checked it
+    types = [tensor_type(v) for v in op.inputs[: op.n_values]]
+    # static shapes: marginal_logp checked them
+    shapes = [tuple(int(s or 0) for s in t.shape) for t in types]
+    joint = bool(op.support) and isinstance(op.support[0], tuple)
+    ends = np.cumsum([0, *(int(np.prod(s)) for s in shapes)])
+
+    def fill(row: Any) -> list[Any]:
+        """The summed values at one support entry: filled everywhere (an int) or
+        cut out of one flattened configuration (a joint sum)."""
+        if not joint:
+            return [jnp.full(shapes[0], row)]
+        return [
+            row[a:b].reshape(shape).astype(jax_dtype(t.dtype))
+            for a, b, shape, t in zip(ends[:-1], ends[1:], shapes, types, strict=True)
+        ]
 
     def marginal(*args: Any) -> Any:
-        support = jnp.asarray(op.support, dtype=jax_dtype(value_type.dtype))
-        per_value = jax.vmap(lambda s: inner(jnp.full(shape, s), *args))(support)
+        dtype = jax_dtype(np.result_type(*[t.dtype for t in types]))
+        support = jnp.asarray(np.asarray(op.support), dtype=dtype)
+        per_value = jax.vmap(lambda row: inner(*fill(row), *args))(support)
         if op.mode == "logits":
             return per_value
         return logsumexp(per_value, axis=0)
