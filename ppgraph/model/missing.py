@@ -6,8 +6,9 @@ free variable over the missing entries (with the family's default
 transform), and ``{name}_observed``, observed at the present ones.
 ``{name}`` is a Deterministic of the completed array. For a multivariate
 family the split is by whole rows (all core entries of a row missing), as in
-PyMC's independent split; a row with only some entries missing is an error
-naming the variable and the row.
+PyMC's independent split; when some row has only some of its entries missing,
+the split is by entries instead, over one joint draw (``partial.py``, PyMC's
+``PartialObservedRV``).
 
 Data containers (``pg.Data``, ``pg.set_data``) are not imputed: a NaN there is
 an error, as is a masked array anywhere its mask would be dropped.
@@ -130,20 +131,15 @@ def missing_mask(observed: Any) -> tuple[np.ndarray, np.ndarray] | None:
     return (data, mask) if mask.any() else None
 
 
-def _row_mask(name: str, mask: np.ndarray, ndim_supp: int) -> np.ndarray:
-    """The mask over batch entries (rows for a multivariate family)."""
+def _row_mask(mask: np.ndarray, ndim_supp: int) -> np.ndarray | None:
+    """The mask over batch entries (rows for a multivariate family), or None
+    when a row has only some of its entries missing."""
     if ndim_supp == 0:
         return mask
     core_axes = tuple(range(mask.ndim - ndim_supp, mask.ndim))
     rows = mask.any(axis=core_axes)
-    partial = rows & ~mask.all(axis=core_axes)
-    if partial.any():
-        first = np.argwhere(partial)[0].tolist()
-        raise NotImplementedError(
-            f"{name}: observed data has a row with only some entries missing (row {first}); "
-            "imputation of a multivariate variable is by whole rows (all entries of a row "
-            "missing). Drop the row or its present entries"
-        )
+    if (rows & ~mask.all(axis=core_axes)).any():
+        return None
     return np.asarray(rows)
 
 
@@ -187,17 +183,20 @@ def impute(
         raise ValueError(
             f"{full}: observed data has shape {data.shape}, but {full} has shape {shape}"
         )
-    rows = _row_mask(full, mask, ndim_supp)
+    rows = _row_mask(mask, ndim_supp)
+    if rows is None:  # rows partly missing: split by entries (partial.py)
+        from ppgraph.model.partial import impute_partial, refuse_constrained
+
+        refuse_constrained(full, rv, distribution, mask, default_transform)
+        _warn(full, mask)
+        return impute_partial(model, rv, name, distribution, data, mask, dims=dims,
+                              transform=transform, default_transform=default_transform,
+                              initval=initval)  # fmt: skip
+    _warn(full, mask)
     batch = shape[: len(shape) - ndim_supp]
     flat_rows = rows.reshape(-1)
     miss, seen = np.flatnonzero(flat_rows), np.flatnonzero(~flat_rows)
-    warnings.warn(
-        f"Data in {full} contains {int(mask.sum())} missing value(s) and will be "
-        f"automatically imputed from the sampling distribution (as {full}_unobserved)",
-        ImputationWarning,
-        stacklevel=4,
-    )
-    core = shape[len(batch):]
+    core = shape[len(batch) :]
     flat_data = data.reshape(-1, *core)
     unobs = make_rv(op, *_split_params(rv, miss, batch), size=(len(miss),))  # type: ignore[arg-type]
     unobs = model.register_rv(
@@ -207,9 +206,16 @@ def impute(
     joined = set_subtensor(zeros((len(flat_rows), *core), dtype=rv.dtype)[miss], unobs)
     if len(seen):
         obs = make_rv(op, *_split_params(rv, seen, batch), size=(len(seen),))  # type: ignore[arg-type]
-        obs = model.register_rv(
-            obs, f"{name}_observed", distribution, observed=flat_data[seen]
-        )
+        obs = model.register_rv(obs, f"{name}_observed", distribution, observed=flat_data[seen])
         joined = set_subtensor(joined[seen], obs)
     out: TensorVariable = model.register_named(reshape(joined, shape), name, "deterministic", dims)
     return out
+
+
+def _warn(full: str, mask: np.ndarray) -> None:
+    warnings.warn(
+        f"Data in {full} contains {int(mask.sum())} missing value(s) and will be "
+        f"automatically imputed from the sampling distribution (as {full}_unobserved)",
+        ImputationWarning,
+        stacklevel=5,
+    )

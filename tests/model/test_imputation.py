@@ -128,15 +128,6 @@ def test_multivariate_whole_rows() -> None:
     np.testing.assert_allclose(-np.linalg.inv(hess), cov, rtol=1e-10)
 
 
-def test_multivariate_partial_row_is_an_error_naming_it() -> None:
-    # PyMC joins a partly missing row with its present entries (PartialObservedRV);
-    # ppgraph imputes whole rows only and says so, rather than impute the present ones.
-    obs = np.array([[0.5, 1.0], [1.0, np.nan]])
-    match = r"w: .*some entries missing \(row \[1\]\)"
-    with pg.Model(), pytest.raises(NotImplementedError, match=match):
-        pg.MvNormal("w", mu=np.zeros(2), cov=np.eye(2), observed=obs)
-
-
 def test_dims_go_to_the_completed_array_and_float32() -> None:
     with pg.config.change_flags(floatX="float32"):
         with pg.Model(coords={"obs": list("abcdef")}) as m, pytest.warns(pg.ImputationWarning):

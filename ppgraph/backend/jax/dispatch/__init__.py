@@ -20,6 +20,7 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     random_extra,
     random_multivariate,
     random_multivariate_extra,
+    random_partial,
     random_timeseries,
     reduction,
     scan,
