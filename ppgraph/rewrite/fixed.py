@@ -22,6 +22,12 @@ Likewise the terms of a ``sum`` computed from fixed variables only are summed
 once: ``sum(x * log(mu) - gammaln(y + 1)) -> sum(x * log(mu)) - c`` with ``c``
 the constant ``sum(gammaln(y + 1))`` (a Poisson's normalizing term on observed
 counts), when the sum's result has at most ``FOLD_MAX_SIZE`` elements.
+
+And a Cholesky factor of a fixed matrix that is not itself a constant (a GP's
+kernel matrix computed from fixed inputs and hyperparameters, or from fixed
+data), whatever its size, is computed once and held as fixed
+data: an argument of the compiled function, not a constant
+baked into the program, and not refactored at every call.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise, cast, elemwise
 from ppgraph.tensor.reduction import Reduce
 from ppgraph.tensor.shape import broadcast_to
-from ppgraph.tensor.type import TensorConstant, TensorType
+from ppgraph.tensor.type import TensorConstant, TensorType, shared
 
 _UNKNOWN = object()  # not fixed, or not evaluable
 
@@ -197,6 +203,10 @@ def fixed_rules(blocked: Collection[Variable] = ()) -> list[Rule]:
         # sum(x + f) -> sum(x) + c, c = sum(f) computed now, for fixed terms f
         return _sum_fixed_terms(b["_"], facts)
 
+    def cholesky_fixed(b: Bindings) -> Variable | None:
+        # cholesky(K) -> L held as fixed data, for K fixed (any size)
+        return _held(b["_"], facts)
+
     def nan_by_sum(b: Bindings) -> Variable | None:
         # Check(v, all(~isnan(r))) -> Check(v, ~isnan(s)), s = sum(square(d - r)) in v
         return _nan_flag_by_sum(b["_"], facts)
@@ -206,7 +216,26 @@ def fixed_rules(blocked: Collection[Variable] = ()) -> list[Rule]:
         Rule("check_fixed_true", ("Check", ...), check_fixed),
         Rule("sum_fixed_terms", ("Reduce", ...), sum_fixed),
         Rule("check_nan_by_sum", ("Check", ...), nan_by_sum),
+        Rule("cholesky_fixed", ("Cholesky", ...), cholesky_fixed),
     ]
+
+
+def _held(out: Variable, facts: FixedValues) -> Variable | None:
+    """``out`` computed now and held in a shared variable tagged fixed, when its
+    inputs are fixed but not all constants (constant folding, under
+    ``pg.config.fold_max_size``, decides those)."""
+    node = out.owner
+    assert node is not None
+    if all(isinstance(i, Constant) for i in node.inputs):
+        return None
+    value = facts.value(out)
+    if value is _UNKNOWN:
+        return None
+    t = out.type
+    assert isinstance(t, TensorType)
+    held = shared(np.asarray(value, dtype=t.dtype), name=out.name or "fixed", static_shape=True)
+    held.tag[FIXED] = True
+    return held if fits(held, out) else None
 
 
 def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:

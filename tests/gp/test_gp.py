@@ -262,3 +262,37 @@ def test_fixed_kernel_is_factored_once() -> None:
     fx = np.linalg.cholesky(K) @ v
     expect = stats.norm.logpdf(v).sum() + stats.norm(fx, 0.1).logpdf(np.sin(Xf[:, 0])).sum()
     np.testing.assert_allclose(fn({"f_rotated_": v}), expect, rtol=1e-9)
+
+
+def _cholesky_count(model: pg.Model) -> int:
+    """Cholesky primitives in the lowered jaxpr of the log-density and its gradient."""
+    import jax
+
+    fn, position = pg.logdensity(model)
+    with jax.enable_x64(True):
+        jaxpr = jax.make_jaxpr(jax.value_and_grad(fn))(position)
+    return str(jaxpr).count("cholesky")
+
+
+@pytest.mark.parametrize("free_ls", [False, True])
+def test_marginal_fixed_kernel_is_factored_once_at_compile_time(free_ls: bool) -> None:
+    # 100 x 100 kernel entries: beyond constant folding's limit for elementwise work
+    n = 100
+    Xf = np.linspace(0, 5, n)[:, None]
+    yf = np.sin(Xf[:, 0])
+    with pg.Model() as model:
+        b = pg.Normal("b", 0.0, 1.0)
+        ls = pg.HalfNormal("ls", 1.0) if free_ls else LS
+        gp = pg.gp.Marginal(
+            mean_func=pg.gp.mean.Constant(b), cov_func=pg.gp.cov.ExpQuad(1, ls=ls) * ETA**2
+        )
+        gp.marginal_likelihood("y", X=Xf, y=yf, sigma=SIGMA)
+    # a kernel with a free lengthscale is factored at every call: the count can fail
+    assert (_cholesky_count(model) > 0) == free_ls
+    if free_ls:
+        return
+    K = k_np(Xf, Xf) + (SIGMA**2 + JIT) * np.eye(n)
+    logp = model.compile_logp()
+    for bv in (0.0, 0.7):
+        expect = stats.norm.logpdf(bv) + stats.multivariate_normal(np.full(n, bv), K).logpdf(yf)
+        np.testing.assert_allclose(logp({"b": bv}), expect, rtol=1e-9)
