@@ -12,16 +12,31 @@ programs of that process. It is left alone when you have set
 ``jax_compilation_cache_dir`` yourself (or the ``JAX_COMPILATION_CACHE_DIR``
 environment variable), and never switched on when ``pg.config.compile_cache``
 is False at the first compile.
+
+JAX's cache skips XLA's compile only: the program is still traced and
+lowered, which for BlackJAX's warm-up and NUTS is most of what is left of a
+second run. ``load_or_compile`` goes further for the programs ``pg.sample``
+runs: it stores the compiled executable itself (``jax.experimental.
+serialize_executable``) under a digest of what determines it (the
+log-density's jaxpr and constants, the driver's source, the settings, the
+argument shapes, the versions and the device), so a new process loads it
+without tracing anything.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import sys
 import threading
+import zlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import jax
+import numpy as np
 
 from ppgraph.config import config
 
@@ -81,4 +96,116 @@ def use_compile_cache() -> Path | None:
         return chosen
 
 
-__all__ = ["cache_dir", "use_compile_cache"]
+# Executables kept in the folder: beyond this many, the least recently used go.
+MAX_EXECUTABLES = 64
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def executables_dir() -> Path | None:
+    """The folder of ``pg.sample``'s compiled programs (beside JAX's cache), or
+    None when ``pg.config.compile_cache`` is False.
+
+    Example:
+        >>> from ppgraph.compile_cache import executables_dir
+        >>> executables_dir() is None or executables_dir().name == "executables"
+        True
+    """
+    if not config.compile_cache:
+        return None
+    return cache_dir().parent / "executables"
+
+
+def fingerprint(fn: Callable[..., Any], *args: Any) -> str:
+    """A digest of what ``fn`` computes at the shapes and dtypes of ``args``:
+    its jaxpr as text (function addresses left out: they change from process to
+    process) and the bytes of the constants it closes over.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from ppgraph.compile_cache import fingerprint
+        >>> a = fingerprint(lambda x: jnp.sin(x) * 2.0, jnp.ones(3))
+        >>> a == fingerprint(lambda x: jnp.sin(x) * 2.0, jnp.zeros(3))
+        True
+        >>> a == fingerprint(lambda x: jnp.sin(x) * 3.0, jnp.ones(3))
+        False
+    """
+    closed = jax.make_jaxpr(fn)(*args)
+    h = hashlib.sha256(_ADDRESS.sub("", str(closed)).encode())
+    for c in closed.consts:
+        arr = np.asarray(c)
+        h.update(f"{arr.dtype}{arr.shape}".encode())
+        h.update(arr.tobytes())
+    return h.hexdigest()
+
+
+def digest(parts: Sequence[Any]) -> str:
+    """A digest of ``parts`` (their ``repr``) with the versions, platform and XLA
+    flags that decide a compiled program."""
+    import jaxlib
+
+    env = (jax.__version__, jaxlib.__version__, os.environ.get("XLA_FLAGS", ""),
+           jax.default_backend(), [d.device_kind for d in jax.devices()])  # fmt: skip
+    return hashlib.sha256(repr((env, *parts)).encode()).hexdigest()
+
+
+def load_or_compile(
+    jitted: Any, args: Sequence[Any], key: str, out_tree: Any
+) -> Callable[..., Any]:
+    """``jitted`` compiled for ``args``: loaded from ``executables_dir()`` when an
+    earlier process stored it under ``key``, else compiled and stored there.
+    ``out_tree`` (the structure of the outputs) must be known without tracing;
+    nothing is stored if it differs from the compiled program's. A file that
+    does not load (another JAX, a truncated write) is compiled anew.
+
+    Example:
+        >>> import jax, jax.numpy as jnp
+        >>> from ppgraph.compile_cache import load_or_compile
+        >>> f = jax.jit(lambda x: 2.0 * x)
+        >>> x = jnp.ones(2)
+        >>> run = load_or_compile(f, (x,), "doctest-2x", jax.tree.structure(x))
+        >>> run(x).tolist()
+        [2.0, 2.0]
+    """
+    from jax.experimental import serialize_executable as se
+
+    folder = executables_dir()
+    if folder is None:
+        return jitted
+    in_tree = jax.tree.structure((tuple(args), {}))
+    path = folder / f"{key}.xla"
+    if path.exists():
+        try:
+            blob = zlib.decompress(path.read_bytes())
+            loaded = se.deserialize_and_load(blob, in_tree, out_tree)
+            os.utime(path)  # recently used
+            return loaded
+        except Exception:  # a stale or broken file: compile anew
+            pass
+    compiled = jitted.lower(*args).compile()
+    try:
+        blob, tin, tout = se.serialize(compiled)
+        if tin == in_tree and tout == out_tree:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f"{key}.{os.getpid()}.tmp"
+            tmp.write_bytes(zlib.compress(blob, 1))
+            os.replace(tmp, path)  # atomic: a reader never sees half a file
+            _prune(folder)
+    except Exception:  # not serializable, read-only folder: run it anyway
+        pass
+    return compiled
+
+
+def _prune(folder: Path) -> None:
+    files = sorted(folder.glob("*.xla"), key=lambda p: p.stat().st_mtime)
+    for old in files[: max(0, len(files) - MAX_EXECUTABLES)]:
+        old.unlink(missing_ok=True)
+
+
+__all__ = [
+    "cache_dir",
+    "digest",
+    "executables_dir",
+    "fingerprint",
+    "load_or_compile",
+    "use_compile_cache",
+]

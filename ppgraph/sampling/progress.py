@@ -1,9 +1,9 @@
-"""A progress bar fed from inside a jitted sampling loop.
+"""A progress bar for sampling loops.
 
-The loop calls ``report(bar_id, step)``: a ``jax.debug.callback`` under a
-``lax.cond``, so the host is called every ``every`` steps only (a host callback
-costs tens of microseconds, as much as a NUTS step of a small model). The bar
-is found by id in a registry, so one compiled loop serves every call.
+The samplers move it from the host between jitted blocks of steps, never from
+inside a program: a host callback would keep the program out of JAX's
+persistent compilation cache and out of ppgraph's stored executables. Each
+bar has an id in a registry (``_bars``) while it is open.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ import sys
 import threading
 from typing import Any
 
-import jax
-import numpy as np
-
-__all__ = ["ProgressBar", "report"]
+__all__ = ["ProgressBar"]
 
 _bars: dict[int, ProgressBar] = {}
 _ids = itertools.count(1)
@@ -74,23 +71,3 @@ class ProgressBar:
                 _bars.pop(self.id, None)
             if self._bar is not None:
                 self._bar.close()
-
-
-def _host_update(bar_id: Any, n: Any) -> None:
-    # A host callback must never raise: it would abort the whole computation.
-    try:
-        bar = _bars.get(int(np.asarray(bar_id)))
-        if bar is not None:
-            bar.update(int(np.asarray(n)))
-    except Exception:  # pragma: no cover - display only
-        pass
-
-
-def report(bar_id: Any, n: Any, every: int, axis_name: str | None = None) -> None:
-    """From inside a jitted loop: tell bar ``bar_id`` that ``n`` steps are done,
-    when ``n`` is a multiple of ``every`` (on the first device only when the loop
-    runs under ``shard_map`` over ``axis_name``)."""
-    due = n % every == 0
-    if axis_name is not None:
-        due = due & (jax.lax.axis_index(axis_name) == 0)
-    jax.lax.cond(due, lambda: jax.debug.callback(_host_update, bar_id, n), lambda: None)

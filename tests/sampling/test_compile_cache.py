@@ -77,3 +77,118 @@ def test_cache_dir_follows_ppgraph_cache_dir(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
     if sys.platform.startswith("linux"):
         assert cache_dir() == Path("/xdg/ppgraph/jax")
+
+
+def test_stored_executable_is_loaded_and_a_broken_file_is_compiled_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jax
+    import jax.numpy as jnp
+
+    from ppgraph import compile_cache
+
+    monkeypatch.setattr(compile_cache, "executables_dir", lambda: tmp_path)
+    calls: list[int] = []
+
+    def jitted() -> object:
+        def f(x: jax.Array) -> jax.Array:
+            calls.append(1)  # once per trace
+            return jnp.cumsum(x) * 3.0
+
+        return jax.jit(f)  # a new function each time: jit's own cache is not hit
+
+    x = jnp.arange(4.0)
+    tree = jax.tree.structure(x)
+    first = compile_cache.load_or_compile(jitted(), (x,), "k1", tree)
+    assert len(calls) == 1 and [p.name for p in tmp_path.iterdir()] == ["k1.xla"]
+    again = compile_cache.load_or_compile(jitted(), (x,), "k1", tree)
+    assert len(calls) == 1  # loaded: not traced
+    np.testing.assert_array_equal(again(x), np.cumsum(np.arange(4.0)) * 3.0)
+    np.testing.assert_array_equal(first(x), again(x))
+    (tmp_path / "k1.xla").write_bytes(b"not an executable")
+    anew = compile_cache.load_or_compile(jitted(), (x,), "k1", tree)
+    assert len(calls) == 2
+    np.testing.assert_array_equal(anew(x), np.cumsum(np.arange(4.0)) * 3.0)
+    # an output structure that is not the program's: run, but nothing stored
+    compile_cache.load_or_compile(jitted(), (x,), "k2", jax.tree.structure((x, x)))
+    assert not (tmp_path / "k2.xla").exists()
+
+
+def test_fingerprint_sees_constants_and_shapes_not_addresses() -> None:
+    import jax.numpy as jnp
+
+    from ppgraph.compile_cache import fingerprint
+
+    c1, c2 = np.eye(3), np.eye(3) * 2.0
+    a = fingerprint(lambda x: jnp.asarray(c1) @ x, np.ones(3))
+    assert a == fingerprint(lambda x: jnp.asarray(c1.copy()) @ x, np.zeros(3))
+    assert a != fingerprint(lambda x: jnp.asarray(c2) @ x, np.ones(3))
+    assert a != fingerprint(lambda x: jnp.asarray(c1) @ x, np.ones((3, 2)))
+
+
+def test_progress_bar_on_gives_the_draws_of_the_bar_off() -> None:
+    """With the bar on the draws run in host-driven blocks; each draw's key is
+    fold_in(chain key, index), so they are the draws of the single scan."""
+    pytest.importorskip("blackjax")
+    with pg.Model() as m:
+        mu = pg.Normal("mu", 0.0, 1.0)
+        pg.Normal("y", mu, 1.0, observed=np.array([0.1, -0.3, 0.7]))
+    kw = dict(draws=23, tune=17, chains=2, random_seed=5, model=m,
+              compute_convergence_checks=False, log_likelihood=False)  # fmt: skip
+    off = pg.sample(progress_bar=False, **kw)  # type: ignore[arg-type]
+    on = pg.sample(progress_bar=True, **kw)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(on.posterior["mu"].values, off.posterior["mu"].values)
+    for stat in ("step_size", "tree_depth", "energy"):
+        np.testing.assert_array_equal(on.sample_stats[stat].values, off.sample_stats[stat].values)
+
+
+def test_block_length_wastes_few_steps() -> None:
+    from ppgraph.sampling.blackjax_nuts import _block_length
+
+    for tune, draws in [(1000, 1000), (50, 50), (0, 7), (200, 997), (5000, 10)]:
+        n = _block_length(tune, draws)
+        blocks = -(-draws // n)
+        assert 1 <= n <= max(1, min(200, (tune + draws) // 20, draws)) or n == draws
+        assert blocks * n - draws < blocks  # under one wasted step per block
+
+
+SECOND_RUN = """
+import json, sys, time
+import blackjax, jax, numpy as np
+traced = []
+for owner, name in ((blackjax, "window_adaptation"), (jax.lax, "scan")):
+    real = getattr(owner, name)
+    setattr(owner, name, lambda *a, _r=real, _n=name, **k: traced.append(_n) or _r(*a, **k))
+import ppgraph as pg
+pg.config.compile_cache = sys.argv[1] == "on"
+with pg.Model() as m:
+    s = pg.HalfNormal("s", 1.0)
+    pg.Normal("y", 0.0, s, observed=np.array([0.4, -1.2, 0.3, 2.0]))
+idata = pg.sample(draws=30, tune=30, chains=2, random_seed=3, model=m, progress_bar=True,
+                  compute_convergence_checks=False)
+print(json.dumps({"traced": sorted(set(traced)), "s": idata.posterior["s"].values.tolist()}))
+"""
+
+
+@pytest.mark.slow
+def test_a_new_process_loads_the_sampler_programs_without_tracing(tmp_path: Path) -> None:
+    """Two fresh processes sample the same model with the progress bar on: the
+    second traces neither BlackJAX's warm-up nor the draws' scan (they are loaded
+    from the cache folder) and gives the same draws; opted out, nothing is stored."""
+    pytest.importorskip("blackjax")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JAX_COMPILATION")}
+    env["PPGRAPH_CACHE_DIR"] = str(tmp_path)
+
+    def run(flag: str) -> dict[str, object]:
+        res = subprocess.run([sys.executable, "-c", SECOND_RUN, flag], env=env,
+                             capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert res.returncode == 0, res.stderr[-3000:]
+        return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+
+    first, second = run("on"), run("on")
+    assert first["traced"] == ["scan", "window_adaptation"]
+    assert second["traced"] == [] and second["s"] == first["s"]
+    assert len(list((tmp_path / "executables").glob("*.xla"))) == 2  # warm-up, draws
+    env["PPGRAPH_CACHE_DIR"] = str(tmp_path / "off")
+    assert run("off")["traced"] == ["scan", "window_adaptation"]
+    assert not (tmp_path / "off").exists()
