@@ -39,7 +39,7 @@ import numpy as np
 from ppgraph.config import config
 from ppgraph.distributions.distribution import Distribution
 from ppgraph.graph.basic import Variable
-from ppgraph.graph.traversal import ancestors, clone_replace
+from ppgraph.graph.traversal import ancestors
 from ppgraph.logprob.basic import _icdf, _logcdf, _logprob, icdf
 from ppgraph.random.custom import CustomRV, SymbolicCustomRV, make_signature
 from ppgraph.random.op import RandomVariable, is_random_variable, make_rv, parse_signature
@@ -243,15 +243,36 @@ def custom_support_point(rv: TensorVariable) -> TensorVariable | None:
         with config.change_flags(floatX=op.floatx or config.floatX):
             return as_tensor_variable(fn(rv, tuple(int(s) for s in data) or None, *params))
     if isinstance(op, SymbolicCustomRV):
-        inner = op.build(list(params))
-        repl: dict[Variable, Variable] = {}
-        for v in ancestors([inner]):
-            if is_random_variable(v) and isinstance(v, TensorVariable):
-                repl[v] = _median_or_zeros(v)
-        [out] = clone_replace([inner], repl)
-        return as_tensor_variable(out)
+        return _draws_at_support_points(op.build(list(params)))
     return zeros(tuple(rv.shape[i] if s is None else s for i, s in enumerate(rv.type.shape)),
                  dtype=rv.dtype)  # fmt: skip
+
+
+def _draws_at_support_points(graph: TensorVariable) -> TensorVariable:
+    """``graph`` with each draw in it at its support point, PyMC's default start
+    for ``dist=``: draws inside the steps of a loop too (an AR written with
+    ``pt.scan`` starts at its means, recursively), so the start is
+    deterministic rather than a random draw."""
+    from ppgraph.tensor.scan_op import map_steps
+
+    def at_point(v: Variable) -> Variable | None:
+        return _support_point(v) if is_random_variable(v) else None
+
+    [start] = map_steps([graph], at_point, outer=True)
+    return as_tensor_variable(start)
+
+
+def _support_point(v: Variable) -> TensorVariable:
+    """A draw's support point: its family's (PyMC's), else its median, else zeros."""
+    from ppgraph.distributions.mixture import _family
+
+    assert isinstance(v, TensorVariable) and v.owner is not None
+    fn = getattr(_family(v.owner.op), "support_point", None)
+    if fn is None:
+        return _median_or_zeros(v)
+    shape = tuple(v.shape[i] if s is None else s for i, s in enumerate(v.type.shape))
+    point = as_tensor_variable(fn(*v.owner.inputs[2:]))
+    return broadcast_to(point.astype(v.dtype) if point.dtype != v.dtype else point, shape)
 
 
 def _median_or_zeros(v: TensorVariable) -> TensorVariable:

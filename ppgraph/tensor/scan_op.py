@@ -168,13 +168,17 @@ def guard_outputs(
 
 
 def map_steps(
-    outputs: Sequence[Variable], fn: Callable[[Variable], Variable | None]
+    outputs: Sequence[Variable],
+    fn: Callable[[Variable], Variable | None],
+    outer: bool = False,
 ) -> list[Variable]:
     """``outputs`` rebuilt with ``fn`` applied to each variable of every loop's
-    step graph (nested loops too): where ``fn`` returns a variable, it replaces
-    that one in the step. What a walk of the outer graph cannot do, as the
-    step graph is held by the ``Scan`` node (e.g. a starting point with each
-    draw of the step at its median).
+    step graph (nested loops too; with ``outer``, of the outer graph as well):
+    where ``fn`` returns a variable, it replaces that one. The graph is rebuilt
+    in order, so ``fn`` sees each variable with its inputs already replaced
+    (a draw whose parameter is another draw gets that draw's replacement).
+    What a walk of the outer graph cannot do, as the step graph is held by the
+    ``Scan`` node (e.g. a starting point with each draw of the step at its median).
 
     Example:
         >>> import ppgraph.tensor as pt
@@ -188,30 +192,34 @@ def map_steps(
         >>> plus.eval({x: [1.0, 3.0]})
         array([3., 5.])
     """
-    from ppgraph.graph.traversal import ancestors, clone_replace
+    return _rebuild(outputs, fn, outer, ())
 
+
+def _rebuild(
+    outputs: Sequence[Variable],
+    fn: Callable[[Variable], Variable | None],
+    apply_here: bool,
+    blockers: Sequence[Variable],
+) -> list[Variable]:
     memo: dict[Variable, Variable] = {}
-    for node in toposort(outputs):
+    for node in toposort(outputs, blockers=blockers):
         ins = [memo.get(v, v) for v in node.inputs]
         op = node.op
         if isinstance(op, Scan):
-            inner = map_steps(op.inner_outputs, fn)
-            repl = {}
-            for v in ancestors(inner, blockers=op.inner_inputs):
-                new = None if v in op.inner_inputs else fn(v)
-                if new is not None and new is not v:
-                    repl[v] = new
-            inner = clone_replace(inner, repl) if repl else inner
+            inner = _rebuild(op.inner_outputs, fn, True, op.inner_inputs)
             if any(a is not b for a, b in zip(inner, op.inner_outputs, strict=True)):
                 op, ins = _without_unused_nonseqs(
                     dataclasses.replace(op, inner_outputs=tuple(inner)), ins
                 )
-        if op is node.op and all(a is b for a, b in zip(ins, node.inputs, strict=True)):
-            continue
-        new_node = op.make_node(*ins)
-        for old, out in zip(node.outputs, new_node.outputs, strict=True):
-            out.name = old.name
-            memo[old] = out
+        outs = node.outputs
+        if op is not node.op or any(a is not b for a, b in zip(ins, node.inputs, strict=True)):
+            outs = op.make_node(*ins).outputs
+            for old, out in zip(node.outputs, outs, strict=True):
+                out.name = old.name
+        for old, out in zip(node.outputs, outs, strict=True):
+            new = fn(out) if apply_here else None
+            if new is not None or out is not old:
+                memo[old] = out if new is None else new
     return [memo.get(o, o) for o in outputs]
 
 
