@@ -10,7 +10,7 @@ import numpy as np
 
 from ppgraph.distributions.continuous import one_parametrization
 from ppgraph.distributions.distribution import Continuous, resolve_alternative
-from ppgraph.distributions.gamma_math import gamma_kernel
+from ppgraph.distributions.gamma_math import gamma_kernel, log_gammainc_lower
 from ppgraph.logprob.quantile import positive_quantile
 from ppgraph.logprob.utils import (
     bound,
@@ -43,10 +43,10 @@ def gamma_logpdf(x: Any, alpha: Any, beta: Any) -> TensorVariable:
 
 
 def gamma_logcdf(x: Any, alpha: Any, beta: Any) -> TensorVariable:
-    """``log P(alpha, beta x)``; above the mean, ``log(1 - Q)`` keeps the upper tail."""
+    """``log P(alpha, beta x)`` (see ``log_gammainc_lower``: a series at small
+    ``beta x``, ``log(1 - Q)`` above the mean, finite gradients throughout)."""
     y = beta * m.maximum(x, 0.0)
-    res = m.where(y < alpha, m.log(m.gammainc(alpha, y)), m.log1p(-m.gammaincc(alpha, y)))
-    return bound(res, x > 0)
+    return bound(log_gammainc_lower(alpha, y), x > 0)
 
 
 class Gamma(Continuous):
@@ -145,7 +145,9 @@ class InverseGamma(Continuous):
     def logcdf(value: Any, alpha: Any, beta: Any) -> TensorVariable:
         # F = Q(alpha, beta / x); below the mode of beta / x, log(1 - P) keeps the tail.
         y = beta / m.where(value > 0, value, 1.0)
-        res = m.where(y > alpha, m.log(m.gammaincc(alpha, y)), m.log1p(-m.gammainc(alpha, y)))
+        upper = y > alpha  # each branch at a stand-in where unselected: no NaN gradient
+        y_up, y_low = m.where(upper, y, alpha + 1.0), m.where(upper, alpha, y)
+        res = m.where(upper, m.log(m.gammaincc(alpha, y_up)), m.log1p(-m.gammainc(alpha, y_low)))
         res = bound(res, value > 0)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 
