@@ -42,7 +42,8 @@ QUICK_FAMILIES = frozenset({
 })  # fmt: skip
 GRID_DIRS = ("tests/distributions/",)
 
-# The slowest tests of the suite (node ids without parameters), run in the slow tier.
+# The slowest tests of the suite, run in the slow tier: a node id without parameters
+# takes every parametrization, one with them (``[numpyro]``) only that one.
 SLOW_TESTS = frozenset({
     "tests/distributions/test_continuous_draws.py::test_draws_match_scipy",
     "tests/distributions/test_continuous_draws.py::test_float32_draws_match_scipy",
@@ -87,6 +88,31 @@ SLOW_TESTS = frozenset({
     "tests/sampling/test_sharded.py::test_sharded_chains_over_four_cpu_devices",
     "tests/distributions/test_accuracy.py::test_wald_icdf",
     "tests/distributions/test_special_inverses.py::test_the_graph_ops_eager_vmap_and_float32",
+    "tests/tensor/test_math.py::test_values",
+    "tests/tensor/test_math.py::test_gradient",
+    "tests/sampling/test_external.py::test_numpyro_by_hand",
+    "tests/sampling/test_external.py::test_blackjax_by_hand",
+    "tests/sampling/test_sample.py::test_eight_schools_matches_the_reference_posterior[numpyro]",
+    "tests/sampling/test_sample.py::test_inference_data_groups_coords_and_stats[numpyro]",
+    "tests/sampling/test_sample.py::test_log_likelihood_can_be_skipped[numpyro]",
+    "tests/distributions/test_multivariate_lkj.py::test_lkj_transforms_round_trip_and_log_jacobian",
+    "tests/distributions/test_multivariate_lkj.py::test_lkjcholeskycov_draws_and_helper",
+    "tests/distributions/test_timeseries.py::test_draws_match_numpy_recursions",
+    "tests/distributions/test_timeseries.py::test_logp_in_float32",
+    "tests/variational/test_fit.py::test_fullrank_recovers_mean_and_covariance",
+    "tests/sampling/test_find_map.py::test_mode_of_a_gamma_posterior_in_its_own_space",
+    "tests/distributions/test_special_inverses.py::test_matches_scipy_in_float64",
+    "tests/distributions/test_special_inverses.py::test_icdf_dtype_follows_the_distribution",
+    "tests/distributions/test_special_inverses.py::test_ends_and_invalid_arguments",
+    "tests/distributions/test_truncated.py::test_rejection_sampler_for_a_base_without_icdf",
+    "tests/distributions/test_truncated.py::test_far_tails_stay_finite",
+    "tests/distributions/test_truncated.py::test_discrete_base_keeps_both_bounds",
+    "tests/distributions/test_truncated.py::test_normal_draws",
+    "tests/rewrite/test_property.py::test_rewritten_graphs_compute_the_same_values",
+    "tests/sampling/test_compile_cache.py::test_persistent_cache_folder_opt_out_and_the_users_own_folder",
+    "tests/test_pickle.py::test_in_a_spawned_worker_process",
+    "tests/test_pickle.py::test_logdensity_round_trip",
+    "tests/test_compile.py::test_importing_ppgraph_changes_no_jax_setting",
 })  # fmt: skip
 
 
@@ -94,7 +120,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     slow = pytest.mark.slow
     for item in items:
         base = item.nodeid.split("[", 1)[0]
-        if base in SLOW_TESTS:
+        if base in SLOW_TESTS or item.nodeid in SLOW_TESTS:
             item.add_marker(slow)
             continue
         callspec = getattr(item, "callspec", None)
