@@ -22,6 +22,7 @@ from ppgraph.distributions.timeseries_base import (
     TimeSeries,
     batch_size,
     get_steps,
+    normal_init,
     unpack_dist,
     warn_default_init,
 )
@@ -183,9 +184,7 @@ class GaussianRandomWalk(TimeSeries):
         rng: RandomKeySharedVariable | None = None,
     ) -> TensorVariable:
         """The walk of normal innovations ``N(mu, sigma)``."""
-        if init_dist is None:
-            warn_default_init("Normal.dist(0, 100)")
-            init_dist = Normal.dist(0.0, 100.0)
+        init_dist = normal_init(init_dist, "Normal.dist(0, 100)")
         innovation = Normal.dist(mu=mu, sigma=sigma)
         return _random_walk("GaussianRandomWalk", init_dist, innovation, steps, size, shape, rng)
 

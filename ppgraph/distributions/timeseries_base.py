@@ -11,9 +11,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ppgraph.distributions.distribution import Distribution
+from ppgraph.graph.basic import Variable
 from ppgraph.random.op import RandomVariable, is_random_variable
 from ppgraph.tensor.shape import broadcast_to
-from ppgraph.tensor.type import TensorConstant, TensorVariable
+from ppgraph.tensor.type import TensorConstant, TensorType, TensorVariable
 
 
 def get_steps(dist: str, steps: Any, shape: Any, offset: int, ndim_core: int = 0) -> int:
@@ -26,7 +27,9 @@ def get_steps(dist: str, steps: Any, shape: Any, offset: int, ndim_core: int = 0
     """
     from_shape = None
     if shape is not None:
-        shape_t = (shape,) if isinstance(shape, int | np.integer) else tuple(shape)
+        shape_t = (shape,) if isinstance(shape, int | np.integer | Variable) else tuple(shape)
+        shape_t = tuple(known_now(dist, "shape", s) if isinstance(s, Variable) else s
+                        for s in shape_t)  # fmt: skip
         if len(shape_t) < 1 + ndim_core:
             raise ValueError(
                 f"{dist}: shape {shape_t} has no time axis (it needs {1 + ndim_core} dims or more)"
@@ -36,21 +39,46 @@ def get_steps(dist: str, steps: Any, shape: Any, offset: int, ndim_core: int = 0
         if from_shape is None:
             raise ValueError(f"{dist}: Must specify steps or shape parameter")
         steps = from_shape
-    if isinstance(steps, TensorConstant):
-        steps = steps.data
-    if isinstance(steps, TensorVariable):
-        raise TypeError(
-            f"{dist}: steps must be an int known when the graph is built (XLA compiles for "
-            f"static shapes), got {steps!r}"
-        )
+    if isinstance(steps, Variable):
+        steps = known_now(dist, "steps", steps)
     if not float(steps).is_integer() or int(steps) < 1:
         raise ValueError(f"{dist}: steps must be an int >= 1, got {steps!r}")
     if from_shape is not None and int(steps) != from_shape:
         raise ValueError(
-            f"{dist}: steps={int(steps)} disagrees with shape {tuple(shape)}: its time axis has "
+            f"{dist}: steps={int(steps)} disagrees with shape {shape_t}: its time axis has "
             f"{from_shape + offset} values = steps + {offset}"
         )
     return int(steps)
+
+
+def known_now(dist: str, what: str, value: Variable) -> int:
+    """The current value of a symbolic int that the graph can compute alone (a
+    constant, or from shapes: ``x.shape[0] - 1`` of a ``pg.Data``). The series'
+    length is fixed when it is built, as XLA compiles for static shapes.
+
+    Example:
+        >>> import numpy as np, ppgraph as pg
+        >>> with pg.Model():
+        ...     d = pg.Data("d", np.zeros(10))
+        >>> known_now("GaussianRandomWalk", "steps", d.shape[0] - 1)
+        9
+    """
+    from ppgraph.compile import function
+    from ppgraph.errors import MissingInputError
+
+    t = value.type
+    if not (isinstance(t, TensorType) and t.ndim == 0 and t.dtype.startswith(("int", "uint"))):
+        raise TypeError(f"{dist}: {what} must be an int scalar, got {value!r} of type {t}")
+    if isinstance(value, TensorConstant):
+        return int(value.data)
+    try:
+        return int(function([], value, check_mode="off")())
+    except MissingInputError as err:
+        raise TypeError(
+            f"{dist}: {what} must be known when the series is built (an int, or computed "
+            f"from shapes, e.g. x.shape[0] - 1 of a pg.Data): XLA compiles for static "
+            f"shapes, but {value!r} depends on inputs ({err})"
+        ) from None
 
 
 def batch_size(shape: Any, size: Any, ndim_supp: int) -> Any:
@@ -105,14 +133,33 @@ def unpack_dist(rv: Any, what: str) -> tuple[RandomVariable, list[TensorVariable
     return op, params
 
 
-def warn_default_init(default: str) -> None:
+def warn_default_init(default: str, stacklevel: int = 3) -> None:
     """PyMC's UserWarning when ``init_dist`` is not given."""
     warnings.warn(
         f"Initial distribution not specified, defaulting to `{default}`."
         "You can specify an init_dist manually to suppress this warning.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
+
+
+def normal_init(init_dist: Any, shown: str = "Normal.dist(0, 100, shape=...)") -> Any:
+    """``init_dist``, or PyMC's default ``Normal.dist(0, 100)`` with its UserWarning
+    (which shows the default as ``shown``, PyMC's words for each series).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True):
+        ...     warnings.simplefilter("always")
+        ...     normal_init(None).owner.op.name
+        'normal'
+    """
+    if init_dist is not None:
+        return init_dist
+    from ppgraph.distributions.continuous import Normal
+
+    warn_default_init(shown, stacklevel=4)
+    return Normal.dist(0.0, 100.0)
 
 
 class TimeSeries(Distribution):

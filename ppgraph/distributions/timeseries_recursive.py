@@ -15,14 +15,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ppgraph.distributions.continuous import Normal, sigma_from
+from ppgraph.distributions.continuous import sigma_from
 from ppgraph.distributions.discrete_math import as_float
 from ppgraph.distributions.timeseries_base import (
     TimeSeries,
     batch_size,
     get_steps,
+    normal_init,
     unpack_dist,
-    warn_default_init,
 )
 from ppgraph.logprob.basic import _logprob, split_checks, wrap_checks
 from ppgraph.logprob.utils import bound, check_parameters
@@ -144,9 +144,7 @@ class AR(TimeSeries):
         sigma = as_float(sigma_from("AR", sigma, tau))
         order = _ar_order(rho, ar_order, constant)
         steps = get_steps("AR", steps, shape, offset=order)
-        if init_dist is None:
-            warn_default_init("Normal.dist(0, 100, shape=...)")
-            init_dist = Normal.dist(0.0, 100.0)
+        init_dist = normal_init(init_dist)
         init_op, init_ps = _scalar_init(init_dist, "AR", max_ndim_supp=1)
         if init_op.ndim_supp == 0:
             init_ps = [expand_dims(p, 0) if p.ndim == 0 else p for p in init_ps]
@@ -284,9 +282,7 @@ class EulerMaruyama(TimeSeries):
     ) -> TensorVariable:
         """The series of ``sde_fn``'s drift and diffusion, step ``dt``."""
         steps = get_steps("EulerMaruyama", steps, shape, offset=1)
-        if init_dist is None:
-            warn_default_init("Normal.dist(0, 100, shape=...)")
-            init_dist = Normal.dist(0.0, 100.0)
+        init_dist = normal_init(init_dist)
         init_op, init_ps = _scalar_init(init_dist, "EulerMaruyama")
         pars = [as_float(p) for p in sde_pars]
         op = EulerMaruyamaRV(init=init_op, sde_fn=sde_fn, n_pars=len(pars), steps=steps)
