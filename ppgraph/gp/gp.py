@@ -224,13 +224,15 @@ class Marginal(Base):
     ) -> tuple[TensorVariable, TensorVariable, TensorVariable]:
         X, y, noise = self._given(given)
         Xnew = as_float(Xnew)
-        Kxx = add_jitter(self.cov_func(X) + noise(X), self._jitter(jitter, X))
+        jitter = self._jitter(jitter, X)
+        Kxx = add_jitter(self.cov_func(X) + noise(X), jitter)
         mu, cov, ok = _conditional_moments(
             self.cov_func, self.mean_func, X, y - self.mean_func(X), Xnew, Kxx, diag
         )
         if pred_noise:
-            cov = cov + (noise.diag(Xnew) if diag else noise(Xnew))
-        return mu, cov, ok
+            return mu, cov + (noise.diag(Xnew) if diag else noise(Xnew)), ok
+        # as PyMC: a noise-free covariance matrix gets the jitter, variances do not
+        return mu, cov if diag else add_jitter(cov, jitter), ok
 
     def conditional(
         self,
@@ -244,8 +246,7 @@ class Marginal(Base):
         """The GP's values at ``Xnew`` given the data (``pred_noise=True`` adds the
         noise: new observations), an ``MvNormal`` named ``name``."""
         mu, cov, ok = self._build_conditional(Xnew, pred_noise, False, given, jitter)
-        cov = add_jitter(pd_check(cov, ok, name), self._jitter(jitter, mu))
-        return MvNormal(name, mu=mu, cov=cov, **kwargs)
+        return MvNormal(name, mu=mu, cov=pd_check(cov, ok, name), **kwargs)
 
     def predict(
         self,
@@ -259,7 +260,8 @@ class Marginal(Base):
     ) -> tuple[Any, Any]:
         """The conditional mean and covariance (``diag=True``: variances) at
         ``Xnew`` as NumPy arrays, with the model's variables set to ``point``
-        (a dict of values by variable name, e.g. a posterior draw)."""
+        (a dict of values by variable name, e.g. a posterior draw). As in PyMC,
+        a covariance matrix without ``pred_noise`` includes the jitter."""
         from ppgraph.gp.predict import evaluate_at_point
 
         mu, cov, _ = self._build_conditional(Xnew, pred_noise, diag, given, jitter)

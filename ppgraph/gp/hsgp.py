@@ -10,7 +10,6 @@ density ``S`` and ``beta ~ N(0, 1)``: O(n m) per evaluation instead of O(n^3).
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -44,9 +43,12 @@ def _center(X: TensorVariable, what: str) -> np.ndarray:
 
 
 def _eigvals(L: Any, m_: Sequence[int]) -> TensorVariable:
-    """``(prod(m), D)``: the Laplacian eigenvalues of every basis function, per dim."""
+    """``(prod(m), D)``: the Laplacian eigenvalues of every basis function, per dim,
+    in PyMC's order (NumPy's default ``meshgrid`` flattened: the first dim
+    varies fastest in 2-D), so that coefficients line up with a PyMC model's."""
     L = as_float(L)
-    S = np.array(list(itertools.product(*[range(1, k + 1) for k in m_])), dtype=L.dtype)
+    grids = np.meshgrid(*[np.arange(1, k + 1) for k in m_])
+    S = np.stack([g.ravel() for g in grids], axis=1).astype(L.dtype)
     return m.square(np.pi * S / (2.0 * L))
 
 
