@@ -27,6 +27,7 @@ __all__ = ["ShapeSpec", "refresh", "resolve_shape", "shape_mismatch"]
 
 ShapeSpec = tuple[Any, ...]  # ints and symbolic int scalars
 SPEC_TAG = "shape_spec"
+SET_TAG = "set_data"  # on a data container given a value by pg.set_data
 
 
 def resolve_shape(name: str, shape: Any) -> tuple[tuple[int, ...], ShapeSpec | None]:
@@ -94,7 +95,7 @@ def current_sizes(
             lengths = model._dim_lengths
             want = tuple(lengths.get(d, s) if d is not None else s
                          for d, s in zip(dims, shape, strict=False))  # fmt: skip
-            want = (*want, *shape[len(want):])
+            want = (*want, *shape[len(want) :])
         batch = want[: _batch_ndim(rv)]
         if batch != shape[: _batch_ndim(rv)]:
             out[rv] = tuple(int(s) for s in batch)
@@ -162,11 +163,16 @@ def _data_in(var: Variable) -> list[SharedVariable]:
     return [v for v in ancestors([var]) if isinstance(v, SharedVariable) and "model_data" in v.tag]
 
 
-def shape_mismatch(model: Any, observed: bool = True) -> Exception | None:
+def shape_mismatch(
+    model: Any, observed: bool = True, outputs: Sequence[Variable] | None = None
+) -> Exception | None:
     """A ValueError naming the data container, the variable and both shapes
-    when a random variable's parameters or (``observed``) observed data no
-    longer fit its size (after ``pg.set_data``); None when every shape fits.
-    Predictive draws pass ``observed=False``: they do not read observed data.
+    when, after ``pg.set_data``, a random variable's parameters or
+    (``observed``) observed data no longer fit its size, or a variable of the
+    model (a parameter, a Deterministic, a Potential) can no longer be
+    computed; None when every shape fits. ``outputs`` limits the search to the
+    variables they depend on. Predictive draws pass ``observed=False``: they do
+    not read observed data.
 
     Example:
         >>> import numpy as np, ppgraph as pg
@@ -178,40 +184,83 @@ def shape_mismatch(model: Any, observed: bool = True) -> Exception | None:
         >>> print(str(shape_mismatch(m)).split(" (from")[0])
         y has shape (3,), but its parameter loc has shape (4,)
     """
-    rvs = list(model._rvs_in_order)
+    if not any(SET_TAG in v.tag for v in model.data_vars):
+        return None  # shapes as built, where they all fit
+    among = None if outputs is None else set(ancestors(list(outputs)))
+    rvs = [rv for rv in model._rvs_in_order if among is None or rv in among]
     sizes = current_sizes(model, rvs)
-    probes: list[tuple[TensorVariable, str, int, Variable]] = []  # rv, what, core ndim, var
+    probes: list[tuple[TensorVariable, str, int, Variable]] = []  # var, what, core ndim, graph
     for rv in rvs:
         assert rv.owner is not None
         op: Any = rv.owner.op
+        if op.name == "partial_observed":  # flat parts of fixed (imputed) data
+            continue
         names = list(op.params) or [f"parameter {i}" for i in range(len(op.ndims_params))]
         probes += [(rv, n, nd, p) for n, nd, p in
                    zip(names, op.ndims_params, rv.owner.inputs[2:], strict=True)]  # fmt: skip
         value = model.rvs_to_values.get(rv)
         if observed and rv in model.observed_RVs and isinstance(value, Variable):
             probes.append((rv, "observed", -1, value))
+    others = [*model.potentials, *model.deterministics]  # what a log-density needs first
+    probes += [(v, "value", -2, v) for v in others if among is None or v in among]
     # shapes as they are now: through random variables at their current sizes
     now = refresh(model, [p for *_, p in probes])[0] if probes else []
-    shapes = _evaluate([p.shape for p in now]) if probes else []  # type: ignore[attr-defined]
+    try:
+        shapes: list[Any] = _evaluate([p.shape for p in now]) if probes else []  # type: ignore[attr-defined]
+    except (TypeError, ValueError):  # some cannot be computed: one at a time
+        shapes = [_shape_or_error(p) for p in now]
     for (rv, what, core_nd, var), shp in zip(probes, shapes, strict=True):
+        if isinstance(shp, Exception):
+            return _cannot_compute(rv, what, var, shp)
+        if core_nd == -2:
+            continue
         nb = _batch_ndim(rv)
         batch = sizes.get(rv, tuple(rv.type.shape[:nb]))
         full = (*batch, *rv.type.shape[nb:])
         shp = tuple(int(s) for s in shp)
         if _fits(shp, full, batch, core_nd):
             continue
-        data = [v for v in ancestors([var])
-                if isinstance(v, SharedVariable) and "model_data" in v.tag]  # fmt: skip
-        named = ", ".join(
-            f"data container {d.name!r} of shape {np.shape(d.get_value())}" for d in data
-        ) or "data fixed when the model was built"
         part = "its observed data" if what == "observed" else f"its parameter {what}"
         return ValueError(
-            f"{rv.name} has shape {full}, but {part} has shape {shp} (from {named}); after "
-            "pg.set_data, give every data container of a variable the same new length "
-            "(and new coords=... for its dims)"
+            f"{rv.name} has shape {full}, but {part} has shape {shp} (from {_named(var)}); "
+            f"{_ADVICE}"
         )
     return None
+
+
+_ADVICE = (
+    "after pg.set_data, give every data container of a variable the same new length "
+    "(and new coords=... for its dims)"
+)
+
+
+def _named(var: Variable) -> str:
+    data = [v for v in ancestors([var]) if isinstance(v, SharedVariable) and "model_data" in v.tag]
+    shown = [f"data container {d.name!r} of shape {np.shape(d.get_value())}" for d in data]
+    return ", ".join(shown) or "data fixed when the model was built"
+
+
+def _shape_or_error(var: Variable) -> Any:
+    try:
+        return _evaluate([var.shape])[0]  # type: ignore[attr-defined]
+    except (TypeError, ValueError) as exc:
+        return exc
+
+
+def _cannot_compute(var: Variable, what: str, graph: Variable, exc: Exception) -> Exception:
+    """The error for a variable whose ``what`` cannot be computed, with the
+    operation and its operands' shapes (the innermost cause's first line)."""
+    cause: BaseException = exc
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    first = (str(cause).splitlines() or [type(cause).__name__])[0].rstrip(".")
+    part = {"value": "its value", "observed": "its observed data"}.get(
+        what, f"its parameter {what}"
+    )
+    return ValueError(
+        f"{var.name}: {part} cannot be computed with the data's current shapes "
+        f"({first}; from {_named(graph)}); {_ADVICE}"
+    )
 
 
 def _fits(shp: tuple[int, ...], full: tuple[Any, ...], batch: tuple[Any, ...], core: int) -> bool:

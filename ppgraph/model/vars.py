@@ -9,6 +9,7 @@ import numpy as np
 
 from ppgraph.graph.basic import Constant
 from ppgraph.model.core import Model, modelcontext
+from ppgraph.model.shapes import SET_TAG
 from ppgraph.tensor.math import identity
 from ppgraph.tensor.type import TensorSharedVariable, TensorVariable, as_tensor_variable, shared
 
@@ -139,3 +140,4 @@ def set_data(
         if arr.dtype.kind == "f" and var.dtype.startswith("int"):
             raise TypeError(f"set_data: {name!r} holds {var.dtype}; got floats")
         var.set_value(arr.astype(var.dtype) if arr.dtype != var.dtype else arr)
+        var.tag[SET_TAG] = True  # shapes may no longer fit: checked (shapes.shape_mismatch)

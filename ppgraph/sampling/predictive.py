@@ -69,7 +69,7 @@ def sample_prior_predictive(
     model = modelcontext(model, needs="pg.sample_prior_predictive")
     every = [*model.free_RVs, *model.deterministics, *model.observed_RVs]
     chosen = _pick(model, var_names, every)
-    bad = shape_mismatch(model, observed=False)
+    bad = shape_mismatch(model, observed=False, outputs=chosen)
     if bad is not None:
         raise bad
     sizes = refresh(model, chosen)[2]  # variables sized by the data, at their sizes now
@@ -175,7 +175,7 @@ def sample_posterior_predictive(
     outputs = _pick(model, var_names, list(model.observed_RVs))
     posterior = _posterior_arrays(idata)
     names = [str(v.name) for v in outputs]
-    bad = shape_mismatch(model, observed=False)
+    bad = shape_mismatch(model, observed=False, outputs=outputs)
     if bad is not None:
         raise bad
     sizes = refresh(model, outputs)[2]

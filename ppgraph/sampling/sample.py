@@ -19,6 +19,7 @@ import numpy as np
 
 from ppgraph.model.core import Model, modelcontext
 from ppgraph.model.marginal import MarginalModel
+from ppgraph.model.shapes import shape_mismatch
 from ppgraph.sampling.batch import map_draws
 from ppgraph.sampling.constrain import constrain
 from ppgraph.sampling.diagnostics import (
@@ -164,6 +165,9 @@ def sample(
     if return_inferencedata:
         require("arviz", "pg.sample")
     require(sampler, f"pg.sample(sampler={sampler!r})")
+    bad = shape_mismatch(original)  # after pg.set_data: data that no longer fits, named
+    if bad is not None:
+        raise bad
     ld, _ = logdensity(model)
     init_key, run_key = jax.random.split(seed_key(pymc_seed(random_seed, chains)))
     start = initial_positions(model, chains, init_key, opts.jitter, initvals,

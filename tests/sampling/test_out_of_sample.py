@@ -134,3 +134,50 @@ def test_a_free_variable_sized_by_the_data_cannot_take_old_draws() -> None:
     pg.set_data({"x": np.zeros(4)}, coords={"obs": range(4)}, model=m)
     with pytest.raises(ValueError, match=r"draws of z have shape \(3,\) per draw, but z has"):
         pg.sample_posterior_predictive({"z": np.zeros((1, 2, 3))}, model=m)
+
+
+def _two_containers(lik: bool = True) -> pg.Model:
+    with pg.Model() as m:
+        x1, x2 = pg.Data("x1", X), pg.Data("x2", X)
+        a = pg.Normal("a", 0.0, 1.0)
+        pg.Deterministic("d", a * x1 + x2)
+        pg.Potential("pot", -((a * x1 - x2) ** 2))
+        if lik:
+            pg.Normal("lik", a * x1, 1.0, observed=Y)
+    return m
+
+
+def test_pg_sample_names_the_variable_the_data_and_both_shapes() -> None:
+    # found before any sampling: no JAX trace, no error naming only the containers
+    m = _two_containers()
+    pg.set_data({"x1": np.zeros(5)}, model=m)
+    match = r"lik has shape \(12,\), but its parameter loc has shape \(5,\) \(from data "
+    with pytest.raises(ValueError, match=match + r"container 'x1' of shape \(5,\)\)"):
+        pg.sample(draws=5, tune=5, chains=1, progress_bar=False, model=m)
+
+
+@pytest.mark.parametrize("var", ["d", "pot"])
+def test_a_deterministic_or_potential_that_no_longer_computes_is_named(var: str) -> None:
+    m = _two_containers(lik=False)  # the only variable that no longer fits is var
+    pg.set_data({"x1": np.zeros(5)}, model=m)
+    match = (
+        rf"{var}: its value cannot be computed with the data's current shapes \(.*\(5,\), "
+        r"\(12,\); from data container 'x1' of shape \(5,\), data container 'x2' of shape"
+    )
+    if var == "d":  # asked for: named before any draw
+        with pytest.raises(ValueError, match=match):
+            pg.sample_posterior_predictive(POST, var_names=["d"], model=m)
+    else:  # in the log-density
+        with pytest.raises(ValueError, match=match):
+            m.compile_logp()({"a": 0.0})
+
+
+def test_a_broken_variable_not_asked_for_does_not_stop_predictions() -> None:
+    with pg.Model() as m:
+        x1, x2 = pg.Data("x1", X), pg.Data("x2", X)
+        a = pg.Normal("a", 0.0, 1.0)
+        pg.Deterministic("d", a * x2 + x1)  # broken by the new x1, but not predicted
+        pg.Normal("lik", a * x1, 0.01, shape=x1.shape[0])
+    pg.set_data({"x1": np.ones(3)}, model=m)
+    pred = pg.sample_posterior_predictive(POST, var_names=["lik"], model=m, random_seed=0)
+    np.testing.assert_allclose(pred.posterior_predictive["lik"].mean(), A.mean(), atol=0.01)
