@@ -191,7 +191,7 @@ def _symbolic_op(
         out = dist(*params, size=size_t)
     except TypeError as err:
         raise TypeError(f"{name}: dist= is called as dist(*dist_params, size=size): {err}") from err
-    if not isinstance(out, TensorVariable) or not any(map(is_random_variable, ancestors([out]))):
+    if not isinstance(out, TensorVariable) or not _draws([out]):
         raise TypeError(
             f"{name}: dist= must return a random variable or a graph of them "
             f"(built with .dist), got {out!r}"
@@ -205,6 +205,20 @@ def _symbolic_op(
         param_names=_param_names([dist], len(params), 0), dist_name=class_name, size=size_t,
         support_point_fn=support_point, floatx=config.floatX,
     )  # fmt: skip
+
+
+def _draws(outputs: list[Variable]) -> bool:
+    """Whether ``outputs`` draw: a random variable among them or their ancestors,
+    or in the step of a loop among them (a loop whose step draws)."""
+    from ppgraph.tensor.scan_op import Scan
+
+    for v in ancestors(outputs):
+        if is_random_variable(v):
+            return True
+        node = v.owner
+        if node is not None and isinstance(node.op, Scan) and _draws(list(node.op.inner_outputs)):
+            return True
+    return False
 
 
 def check_logp_shape(name: str, rv: TensorVariable) -> None:
@@ -231,7 +245,8 @@ def check_logp_shape(name: str, rv: TensorVariable) -> None:
 def custom_support_point(rv: TensorVariable) -> TensorVariable | None:
     """The starting value of a CustomDist variable (None for other variables):
     its ``support_point``; for ``dist=``, the graph with each random variable in
-    it at its median (zero where it has none); else zeros."""
+    it, in the steps of its loops too, at its family's support point (PyMC's),
+    else its median, else zero; else zeros."""
     node = rv.owner
     if node is None or not isinstance(node.op, CustomRV | SymbolicCustomRV):
         return None

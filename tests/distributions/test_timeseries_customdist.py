@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy import stats
 
 import ppgraph as pg
 import ppgraph.tensor as pt
@@ -96,6 +97,25 @@ def test_draws_chained_inside_a_step_use_each_others_support_points() -> None:
     with pg.Model() as m:
         pg.CustomDist("y", 1.0, dist=lambda mu, size: pg.Normal.dist(pg.Normal.dist(mu, 1.0), 2.0))
     assert m.initial_point()["y"] == 1.0
+
+
+def test_a_loop_with_constant_parameters_is_a_dist() -> None:
+    # no model variable among dist='s inputs: the loop's step is what draws
+    def ar1(phi: Any, size: Any) -> Any:
+        return pt.scan(lambda x, phi: pg.Normal.dist(phi * x, 1.0), outputs_info=pt.constant(2.0),
+                       non_sequences=phi, n_steps=4, return_updates=False)  # fmt: skip
+
+    with pg.Model() as model:
+        pg.CustomDist("ar1", 0.5, dist=ar1)
+    start = model.initial_point()
+    np.testing.assert_allclose(start["ar1"], [1.0, 0.5, 0.25, 0.125], rtol=1e-12)
+    v = np.array([0.3, -0.2, 0.4, 1.0])
+    want = stats.norm(0.5 * np.r_[2.0, v[:-1]], 1.0).logpdf(v).sum()
+    assert model.compile_logp()({"ar1": v}) == pytest.approx(want, rel=1e-12)
+    with pytest.raises(TypeError, match="dist= must return a random variable"):
+        pg.CustomDist.dist(0.5, dist=lambda phi, size: pt.scan(
+            lambda x, phi: phi * x, outputs_info=pt.constant(2.0), non_sequences=phi, n_steps=3,
+            return_updates=False))  # fmt: skip
 
 
 @pytest.mark.slow
