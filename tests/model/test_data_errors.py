@@ -4,8 +4,11 @@ another's value variable, a non-integer shape, find_MAP at -inf."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
+import scipy.stats as st
 
 import ppgraph as pg
 import ppgraph.tensor as pt
@@ -142,3 +145,74 @@ def test_find_map_says_it_started_at_minus_inf() -> None:
         pg.Uniform("u", 0.0, 1.0, transform=None)
     with pytest.raises(pg.SamplingError, match=r"(?s)started where logp = -inf.*u ~ U"):
         pg.find_MAP(start={"u": 2.0}, model=m)
+
+
+# --- every public entry point: a mask is honoured (imputed) or refused ----------------
+
+
+def _entry_points() -> dict[str, Any]:
+    """Each public way an array enters ppgraph, called with MASKED."""
+    a = pt.vector("a")
+    m = _model()
+    with pg.Model() as sized:
+        d = pg.Data("d", np.zeros(3))
+        c = pg.Normal("c", 0.0, 1.0)
+        pg.Normal("lik", c + d, 1.0, shape=d.shape[0])
+    return {
+        "pg.function input": lambda: pg.function([a], 2.0 * a)(MASKED),
+        "eval givens": lambda: (2.0 * a).eval({a: MASKED}),
+        "pg.Data": lambda: pg.Data("x2", MASKED, model=m),
+        "pg.set_data (then predictions)": lambda: pg.set_data({"d": MASKED}, model=sized),
+        "compile_logp point": lambda: m.compile_logp()({"s_log__": np.ma.masked_array(0.0, True)}),
+        "find_MAP start": lambda: pg.find_MAP(
+            start={"s_log__": np.ma.masked_array(0.0, True)}, model=m
+        ),
+        "posterior draws": lambda: pg.sample_posterior_predictive(
+            {"c": np.ma.masked_array(np.zeros((1, 2)), [[0, 1]])}, model=sized
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "pg.function input",
+        "eval givens",
+        "pg.Data",
+        "pg.set_data (then predictions)",
+        "compile_logp point",
+        "find_MAP start",
+        "posterior draws",
+    ],
+)
+def test_no_entry_point_drops_a_mask(entry: str) -> None:
+    with pytest.raises((TypeError, pg.InputError), match="masked array"):
+        _entry_points()[entry]()
+
+
+def test_observed_is_the_entry_point_that_honours_it() -> None:
+    # the hidden 99.0 is never data: the logp is that of the two present values
+    with pg.Model() as m, pytest.warns(pg.ImputationWarning):
+        pg.Normal("y", 0.0, 1.0, observed=MASKED)
+    logp = m.compile_logp()({"y_unobserved": np.array([0.5])})
+    np.testing.assert_allclose(logp, st.norm.logpdf([1.0, 0.5, 3.0]).sum(), rtol=1e-12)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11 note: masks dropped in initvals= (sampling/initial.py), pg.logp values "
+    "(logprob/basic.py) and pt.constant/as_tensor_variable/shared (tensor/type.py)",
+)
+@pytest.mark.parametrize("entry", ["initvals", "pg.logp value", "pt.as_tensor_variable"])
+def test_entry_points_that_still_drop_a_mask(entry: str) -> None:
+    with pg.Model() as m:
+        pg.Normal("z", 0.0, 1.0, shape=3)
+    calls = {
+        "initvals": lambda: pg.sample(
+            draws=2, tune=2, chains=1, initvals={"z": MASKED}, model=m, progress_bar=False
+        ),
+        "pg.logp value": lambda: pg.logp(pg.Normal.dist(0.0, 1.0), MASKED).eval(),
+        "pt.as_tensor_variable": lambda: pt.as_tensor_variable(MASKED),
+    }
+    with pytest.raises((TypeError, pg.InputError), match="masked"):
+        calls[entry]()
