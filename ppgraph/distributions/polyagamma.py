@@ -17,11 +17,10 @@ other poles' terms, of relative size :math:`e^{-4\\pi^2 x}`, are left out).
 Both agree with mpmath to about 1e-12 relative for ``h <= 10`` in float64; for
 ``h`` much larger than 12 the gap between the two forms widens.
 
-No JAX sampler: an exact one (Devroye's alternating-series rejection sampler
-for ``h = 1``, sums of those for integer ``h``, a saddle-point sampler for other
-``h``) needs data-dependent rejection loops that are not written yet, and a
-truncated sum-of-gammas representation would be biased. ``pg.draw`` of a
-PolyaGamma variable is a ``NotImplementedError`` saying so.
+Draws come from ``ppgraph/backend/jax/dispatch/random_polyagamma.py``: Devroye's
+alternating-series rejection sampler for each unit of ``h`` (exact), and for a
+non-integer ``h`` a gamma series for the fractional part (exact mean, variance
+short by a relative ~1e-8).
 """
 
 from __future__ import annotations
@@ -102,8 +101,8 @@ class PolyaGamma(Continuous):
     .. math:: p(x \mid h, z) = \cosh(z/2)^h \, e^{-z^2 x / 2} \, p(x \mid h, 0)
 
     with :math:`p(x \mid h, 0)` the alternating series of the module's docstring
-    (its accuracy in the far right tail is discussed there). There is no sampler
-    yet: drawing raises ``NotImplementedError`` (see the module docstring).
+    (its accuracy in the far right tail is discussed there). ``pg.draw`` is exact
+    for integer ``h`` (Devroye's method); see the module docstring for other ``h``.
 
     Example:
         >>> import ppgraph as pg

@@ -103,7 +103,7 @@ class WishartRV(RandomVariable):
 
 @dataclasses.dataclass(frozen=True)
 class PolyaGammaRV(RandomVariable):
-    """PolyaGamma(h, z). No JAX sampler: see ``ppgraph.distributions.polyagamma``."""
+    """PolyaGamma(h, z); its sampler is in ``backend/jax/dispatch/random_polyagamma.py``."""
 
     name: ClassVar[str] = "polyagamma"
     signature: ClassVar[str] = "(),()->()"

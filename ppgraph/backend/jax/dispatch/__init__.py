@@ -21,6 +21,7 @@ from ppgraph.backend.jax.dispatch import (  # noqa: F401  (registrations)
     random_multivariate,
     random_multivariate_extra,
     random_partial,
+    random_polyagamma,
     random_timeseries,
     reduction,
     scan,

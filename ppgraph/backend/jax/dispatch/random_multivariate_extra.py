@@ -89,12 +89,3 @@ def _wishart(key: Any, shape: Shape, dtype: Any, nu: Any, v: Any) -> Any:
     a = low + jnp.sqrt(chi2)[..., None] * jnp.eye(p, dtype=dtype)
     la = jnp.linalg.cholesky(jnp.asarray(v, dtype)) @ a
     return la @ _t(la)
-
-
-@sampler(mv.PolyaGammaRV)
-def _polyagamma(key: Any, shape: Shape, dtype: Any, h: Any, z: Any) -> Any:
-    raise NotImplementedError(
-        "PolyaGamma: no JAX sampler yet. An exact sampler (Devroye's alternating-series "
-        "rejection for h = 1, sums of those or a saddle-point method for other h) needs "
-        "data-dependent loops not written yet; a truncated sum of gammas would be biased"
-    )
