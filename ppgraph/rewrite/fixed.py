@@ -241,9 +241,11 @@ def _held(out: Variable, facts: FixedValues) -> Variable | None:
 def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:
     """A Check's ``all(~isnan(r))`` over rows as one scalar test, when the checked
     value is a sum of ``s = sum(square(d - r))`` or ``sum(abs(d - r))`` terms
-    with ``d`` fixed and finite: ``s`` is NaN exactly where some element of ``r``
-    is (each summand is NaN, or in ``[0, inf]``, where ``r`` is not: no
-    ``inf - inf``), so testing ``s`` is the same condition, for free."""
+    with ``d`` fixed and finite (each summand maybe scaled by fixed, finite,
+    positive numbers: ``sum(square(y - mu) / s ** 2)``): ``s`` is NaN exactly
+    where some element of ``r`` is (each summand is NaN, or in ``[0, inf]``,
+    where ``r`` is not: no ``inf - inf``), so testing ``s`` is the same
+    condition, for free."""
     node = out.owner
     assert node is not None and isinstance(node.op, Check)
     value, *conds = node.inputs
@@ -255,7 +257,7 @@ def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:
                 continue
             if f.type.ndim != 0:  # type: ignore[attr-defined]
                 continue
-            inner = red.inputs[0].owner
+            inner = _strip_positive(red.inputs[0], facts).owner
             if inner is None or not isinstance(inner.op, Elemwise):
                 continue
             if inner.op.scalar_op not in ("square", "abs"):
@@ -286,6 +288,29 @@ def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:
     if all(a is b for a, b in zip(new, conds, strict=True)):
         return None
     return node.op(value, *new)
+
+
+def _strip_positive(v: Variable, facts: FixedValues) -> Variable:
+    """``v`` without the factors and divisors that are fixed, finite and positive
+    (``square(y - mu) / s2 -> square(y - mu)``): they keep NaN NaN and
+    ``[0, inf]`` in ``[0, inf]``."""
+    while (node := v.owner) is not None and isinstance(node.op, Elemwise):
+        op = node.op.scalar_op
+        if op not in ("mul", "true_div"):
+            break
+        a, b = node.inputs
+        if _fixed_positive(b, facts):
+            v = a
+        elif op == "mul" and _fixed_positive(a, facts):
+            v = b
+        else:
+            break
+    return v
+
+
+def _fixed_positive(v: Variable, facts: FixedValues) -> bool:
+    known = facts.value(v) if not isinstance(v, Constant) else np.asarray(v.data)
+    return bool(known is not _UNKNOWN and np.all(np.isfinite(known)) and np.all(known > 0))
 
 
 def _sum_fixed_terms(out: Variable, facts: FixedValues) -> Variable | None:

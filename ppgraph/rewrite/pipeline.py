@@ -9,6 +9,7 @@ from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.algebra import ALGEBRA
 from ppgraph.rewrite.engine import rewrite_fixed_point
 from ppgraph.rewrite.fixed import fixed_rules, has_fixed_data
+from ppgraph.rewrite.guards import GUARDS
 from ppgraph.rewrite.reductions import REDUCTIONS
 from ppgraph.rewrite.stability import STABILITY
 
@@ -20,7 +21,8 @@ def rewrite_graph(
 ) -> list[Variable]:
     """The compile-time rewrites: canonicalize (merge equal subgraphs, fold
     constants, algebraic identities, lift scalar work out of sums over data
-    (``reductions.py``), drop Checks known to hold, and, when the
+    (``reductions.py``), test a value guard on its sum (``guards.py``), drop
+    Checks known to hold, and, when the
     graph reads fixed data, decide the ``where`` and ``Check`` conditions on it
     once: see ``fixed.py``), then stabilize (log1p, expm1, logsumexp, ...),
     then canonicalize what stabilizing exposed.
@@ -36,7 +38,7 @@ def rewrite_graph(
         'Elemwise{add}'
     """
     with gc_paused():
-        algebra = ALGEBRA + REDUCTIONS
+        algebra = ALGEBRA + REDUCTIONS + GUARDS
         if has_fixed_data(outputs):
             algebra = algebra + fixed_rules(inputs)
         canonical = rewrite_fixed_point(outputs, algebra, inputs, trace=trace)
