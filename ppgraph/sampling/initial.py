@@ -14,6 +14,7 @@ import numpy as np
 
 from ppgraph.compile import function
 from ppgraph.model.core import Model, modelcontext
+from ppgraph.model.missing import refuse_masked
 from ppgraph.sampling.batch import map_draws
 from ppgraph.sampling.constrain import constrain
 from ppgraph.sampling.diagnostics import SamplingError
@@ -39,6 +40,7 @@ def apply_initvals(
     by_rv = {str(rv.name): rv for rv in model.free_RVs}
     pending = {}
     for name, value in initvals.items():
+        refuse_masked(value, f"initvals[{name!r}]")
         if name in by_value:
             point[name] = _fit(name, value, by_value[name], point[name])
         elif name in by_rv:

@@ -198,13 +198,8 @@ def test_observed_is_the_entry_point_that_honours_it() -> None:
     np.testing.assert_allclose(logp, st.norm.logpdf([1.0, 0.5, 3.0]).sum(), rtol=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 note: masks dropped in initvals= (sampling/initial.py), pg.logp values "
-    "(logprob/basic.py) and pt.constant/as_tensor_variable/shared (tensor/type.py)",
-)
 @pytest.mark.parametrize("entry", ["initvals", "pg.logp value", "pt.as_tensor_variable"])
-def test_entry_points_that_still_drop_a_mask(entry: str) -> None:
+def test_initvals_logp_values_and_constants_refuse_a_mask(entry: str) -> None:
     with pg.Model() as m:
         pg.Normal("z", 0.0, 1.0, shape=3)
     calls = {
