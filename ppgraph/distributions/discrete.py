@@ -309,7 +309,7 @@ class BetaBinomial(Discrete):
     @staticmethod
     def logcdf(value: Any, n: Any, alpha: Any, beta: Any) -> TensorVariable:
         """The log-masses summed over ``0..n``: a static sum for a constant ``n``,
-        a loop over the run-time support otherwise (no reverse-mode gradient)."""
+        a loop over the run-time support otherwise (its gradient a second loop)."""
         x = as_float(value)
         if isinstance(n, TensorConstant):
             k = arange(static_max(n, "BetaBinomial", "logcdf") + 1, dtype=config.floatX)

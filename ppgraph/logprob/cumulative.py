@@ -8,8 +8,8 @@ backend lowers it once and sums it over ``k = lower .. upper`` in one
 ``while_loop`` shared by every element (each element masks the ``k`` outside its
 own support), keeping the mass at or below ``x`` and the mass above it apart so
 that the upper tail stays accurate. A ``while_loop`` has no reverse-mode
-derivative: the gradient of such a logcdf is not available (a constant ``n``
-keeps the static, differentiable sum).
+derivative, so the lowering carries its own (a ``jax.custom_vjp``): a second loop
+sums the log-mass gradients weighted by ``exp(logpmf(k) - logcdf)``.
 """
 
 from __future__ import annotations
