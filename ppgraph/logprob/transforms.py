@@ -14,7 +14,9 @@ read them.
 ``TRANSFORMS`` maps the names distribution classes use in
 ``default_transform`` to factories ``factory(distribution_cls) -> Transform``;
 ``register_transform`` adds one (LKJ's Cholesky transforms live in
-``transforms_lkj.py``).
+``transforms_lkj.py``). The base class and ``Chain`` are in ``transforms_base.py``,
+the vector transforms (``Simplex``, ``Ordered``) in ``transforms_vector.py``; all
+are importable from here.
 
 Example:
     >>> import numpy as np, ppgraph.tensor as pt
@@ -33,42 +35,16 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ppgraph.logprob.transforms_base import Chain, ChainedTransform, Transform
+from ppgraph.logprob.transforms_vector import Ordered, Simplex
 from ppgraph.tensor import math as m
-from ppgraph.tensor.linalg import matmul
-from ppgraph.tensor.reduction import logsumexp
-from ppgraph.tensor.reduction import max as max_
-from ppgraph.tensor.reduction import sum as sum_
-from ppgraph.tensor.shape import concatenate
-from ppgraph.tensor.type import TensorConstant, TensorVariable, as_tensor_variable, constant
+from ppgraph.tensor.type import TensorConstant, TensorVariable, as_tensor_variable
 
 __all__ = [
     "TRANSFORMS", "Chain", "ChainedTransform", "Circular", "Interval", "Log", "LogOdds",
     "Ordered", "Simplex", "Transform", "circular", "get_transform", "log", "logodds", "ordered",
     "register_transform", "simplex",
 ]  # fmt: skip
-
-
-@dataclasses.dataclass(frozen=True)
-class Transform:
-    """Base of the transforms. ``name`` gives the value variable's suffix
-    (``{rv}_{name}__``); ``ndim_supp`` is 0 for an elementwise bijection and 1
-    when the Jacobian couples the last axis (its log-determinant then has one
-    dim less than the value)."""
-
-    name: ClassVar[str] = "transform"
-    ndim_supp: ClassVar[int] = 0
-
-    def forward(self, value: Any, *params: Any) -> TensorVariable:
-        """Constrained -> unconstrained."""
-        raise NotImplementedError
-
-    def backward(self, value: Any, *params: Any) -> TensorVariable:
-        """Unconstrained -> constrained."""
-        raise NotImplementedError
-
-    def log_jac_det(self, value: Any, *params: Any) -> TensorVariable:
-        """``log |det d backward(value) / d value|``, at the unconstrained ``value``."""
-        raise NotImplementedError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,94 +153,6 @@ def _finite_or_none(bound: Any) -> Any:
 
 
 @dataclasses.dataclass(frozen=True)
-class Simplex(Transform):
-    r"""The simplex, as PyMC's ``simplex`` transform (not stick-breaking): the
-    value :math:`y \in \mathbb{R}^{K-1}` is completed with :math:`y_K = -\sum y`
-    and mapped by softmax; forward is the centred log of the first K-1 parts.
-
-    .. math:: \log|J| = \log K + K \textstyle\sum_k y_k
-              - K \log\bigl(1 + \sum_k e^{y_k + \sum_j y_j}\bigr)
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> from ppgraph.logprob.transforms import simplex
-        >>> y = pt.vector("y")
-        >>> simplex.backward(y).eval({y: [0.0, 0.0]})
-        array([0.33333333, 0.33333333, 0.33333333])
-    """
-
-    name: ClassVar[str] = "simplex"
-    ndim_supp: ClassVar[int] = 1
-
-    def forward(self, value: Any, *params: Any) -> TensorVariable:
-        log_value = m.log(value)
-        shift = sum_(log_value, axis=-1, keepdims=True) / _last_size(log_value)
-        return log_value[..., :-1] - shift
-
-    def backward(self, value: Any, *params: Any) -> TensorVariable:
-        value = as_tensor_variable(value)
-        full = concatenate([value, -sum_(value, axis=-1, keepdims=True)], axis=-1)
-        e = m.exp(full - max_(full, axis=-1, keepdims=True))
-        return e / sum_(e, axis=-1, keepdims=True)
-
-    def log_jac_det(self, value: Any, *params: Any) -> TensorVariable:
-        value = as_tensor_variable(value)
-        n = _last_size(value) + 1.0
-        total = sum_(value, axis=-1, keepdims=True)
-        expanded = concatenate([value + total, m.mul(total, 0.0)], axis=-1)
-        res = m.log(n) + n * total - n * logsumexp(expanded, axis=-1, keepdims=True)
-        return sum_(res, axis=-1)
-
-
-def _last_size(x: TensorVariable) -> Any:
-    """The last dim's size as a float (a constant when static)."""
-    size = x.type.shape[-1]
-    if size is not None:
-        return constant(float(size), dtype=x.dtype)
-    from ppgraph.tensor.elemwise import cast
-
-    return cast(x.shape[-1], x.dtype)
-
-
-@dataclasses.dataclass(frozen=True)
-class Ordered(Transform):
-    r"""Increasing vectors (opt-in, ``transform="ordered"``): :math:`y_0 = x_0`,
-    :math:`y_i = \log(x_i - x_{i-1})`; :math:`\log|J| = \sum_{i>0} y_i`.
-    The last axis must have a static size.
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> from ppgraph.logprob.transforms import ordered
-        >>> y = pt.tensor("float64", shape=(3,), name="y")
-        >>> ordered.backward(y).eval({y: [1.0, 0.0, 0.0]})
-        array([1., 2., 3.])
-    """
-
-    name: ClassVar[str] = "ordered"
-    ndim_supp: ClassVar[int] = 1
-
-    def forward(self, value: Any, *params: Any) -> TensorVariable:
-        x = as_tensor_variable(value)
-        return concatenate([x[..., :1], m.log(x[..., 1:] - x[..., :-1])], axis=-1)
-
-    def backward(self, value: Any, *params: Any) -> TensorVariable:
-        y = as_tensor_variable(value)
-        k = y.type.shape[-1]
-        if k is None:
-            raise ValueError(
-                f"the ordered transform needs a static size for the last dim of {y!r} "
-                f"({y.type}); give the variable a shape"
-            )
-        steps = concatenate([y[..., :1], m.exp(y[..., 1:])], axis=-1)
-        # cumulative sum along the last axis: x_j = sum_{i <= j} steps_i
-        return matmul(steps, constant(np.triu(np.ones((k, k))), dtype=y.dtype))
-
-    def log_jac_det(self, value: Any, *params: Any) -> TensorVariable:
-        y = as_tensor_variable(value)
-        return sum_(y[..., 1:], axis=-1)
-
-
-@dataclasses.dataclass(frozen=True)
 class Circular(Transform):
     r"""Angles (VonMises): the value is any real, wrapped to :math:`[-\pi, \pi]` by
     :math:`x = \operatorname{arctan2}(\sin y, \cos y)`; :math:`\log|J| = 0`."""
@@ -280,69 +168,6 @@ class Circular(Transform):
     def log_jac_det(self, value: Any, *params: Any) -> TensorVariable:
         return m.mul(value, 0.0)
 
-
-@dataclasses.dataclass(frozen=True)
-class Chain(Transform):
-    """Transforms applied in turn (``forward`` in list order, ``backward`` in
-    reverse), e.g. ``Chain([log, ordered])`` for increasing positive vectors
-    (PyMC's ``Chain`` / ``ChainedTransform``; the value variable is ``{name}_chain__``).
-
-    Example:
-        >>> import ppgraph.tensor as pt
-        >>> from ppgraph.logprob.transforms import Chain, log, ordered
-        >>> y = pt.tensor("float64", shape=(2,), name="y")
-        >>> Chain([log, ordered]).backward(y).eval({y: [0.0, 0.0]}).round(4)
-        array([1.    , 2.7183])
-    """
-
-    name: ClassVar[str] = "chain"
-
-    transforms: tuple[Transform, ...] = ()
-
-    def __post_init__(self) -> None:
-        items = tuple(self.transforms)
-        bad = [t for t in items if not isinstance(t, Transform)]
-        if bad:
-            raise TypeError(f"Chain takes a list of Transform instances, got {bad[0]!r}")
-        object.__setattr__(self, "transforms", items)
-
-    @property
-    def transform_list(self) -> list[Transform]:
-        """The transforms, in ``forward`` order (PyMC's attribute name)."""
-        return list(self.transforms)
-
-    @property
-    def ndim_supp(self) -> int:  # type: ignore[override]
-        return max((t.ndim_supp for t in self.transforms), default=0)
-
-    def forward(self, value: Any, *params: Any) -> TensorVariable:
-        out = as_tensor_variable(value)
-        for t in self.transforms:
-            out = t.forward(out, *params)
-        return out
-
-    def backward(self, value: Any, *params: Any) -> TensorVariable:
-        out = as_tensor_variable(value)
-        for t in reversed(self.transforms):
-            out = t.backward(out, *params)
-        return out
-
-    def log_jac_det(self, value: Any, *params: Any) -> TensorVariable:
-        # d backward = product of each step's Jacobian, evaluated along the way back
-        y = as_tensor_variable(value)
-        total: TensorVariable | None = None
-        ndim = self.ndim_supp
-        for t in reversed(self.transforms):
-            term = t.log_jac_det(y, *params)
-            extra = term.ndim - (y.ndim - ndim)
-            if extra > 0:
-                term = sum_(term, axis=tuple(range(-extra, 0)))
-            total = term if total is None else total + term
-            y = t.backward(y, *params)
-        return total if total is not None else m.mul(y, 0.0)
-
-
-ChainedTransform = Chain
 
 log = Log()
 logodds = LogOdds()
