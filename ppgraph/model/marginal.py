@@ -34,7 +34,7 @@ from ppgraph.model.core import Model
 from ppgraph.random import discrete as d_rv
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise
-from ppgraph.tensor.marginal import marginal_logp
+from ppgraph.tensor.marginal import marginal_logp, static_size
 from ppgraph.tensor.reduction import sum as sum_
 from ppgraph.tensor.subtensor import Subtensor
 from ppgraph.tensor.type import TensorVariable, constant
@@ -280,7 +280,7 @@ def joint_support(rvs: Sequence[TensorVariable], max_support: int = MAX_SUPPORT)
                 f"cannot marginalize {names} jointly: {rv.name!r} needs a static shape, "
                 f"got {rv.type}"
             )
-        size = int(np.prod(rv.type.shape, dtype=int))
+        size = static_size(rv)
         values = finite_support(rv, max_support)
         per.append(itertools.product(values.tolist(), repeat=size))
         total *= values.size**size

@@ -14,16 +14,22 @@ from collections.abc import Mapping
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from ppgraph.compile import _compiled
 from ppgraph.graph.basic import Variable
+from ppgraph.graph.traversal import clone_replace
 from ppgraph.model.core import Model
 from ppgraph.model.marginal import MarginalModel, marginalize
-from ppgraph.sampling.batch import x64_scope
+from ppgraph.sampling.batch import map_draws, x64_scope
 
-__all__ = ["complete_draws", "likelihood_model", "marginalize_discrete", "recover_marginals"]
+__all__ = [
+    "complete_draws",
+    "complete_posterior",
+    "likelihood_model",
+    "marginalize_discrete",
+    "recover_marginals",
+]
 
 
 def marginalize_discrete(model: Model) -> Model:
@@ -80,17 +86,26 @@ def complete_draws(
 
 
 def _categorical(model: MarginalModel, info: dict[str, Any], values: list[Variable]) -> Any:
-    """A jitted ``(keys, *values) -> support indices``, one per model and variable."""
+    """``(key data, *values, *data) -> support index`` for one draw, and its compiled
+    graph; one per model and summed group. The data enter as arguments (closed
+    over, XLA constant-folds checks broadcast over every draw and support value)."""
 
     def build() -> Any:
         logits = model._marginal_term(info, True, "logits")
         c = _compiled(values, [logits], True, "off")
-        pure, shared = c.pure(), [s.get_value() for s in c.shared]
+        pure = c.pure()
 
         def one(k: Any, *args: Any) -> Any:
-            return jax.random.categorical(k, pure(*args, *shared)[0], axis=0)
+            return jax.random.categorical(jax.random.wrap_key_data(k), pure(*args)[0], axis=0)
 
-        return jax.jit(jax.vmap(one)), c.x64
+        @jax.jit
+        def draws(keys: Any, *args: Any) -> Any:
+            # a loop over the draws, not a vmap: vmapped, XLA constant-folds the
+            # data-only branches broadcast to (draws, support, rows): minutes
+            batched, data = args[: len(values)], args[len(values) :]
+            return jax.lax.map(lambda x: one(x[0], *x[1:], *data), (keys, *batched))
+
+        return draws, c
 
     return model._cached(("recover", info["name"]), build)
 
@@ -106,13 +121,13 @@ def recover_marginals(
     for i, info in enumerate(model.marginalized.values()):
         if info["forward"]:
             continue
-        draw, x64 = _categorical(model, info, values)
+        pick, c = _categorical(model, info, values)
         lead = np.shape(raw[names[0]])[:2] if names else (1, 1)
         flat = [np.reshape(raw[n], (-1, *np.shape(raw[n])[2:])) for n in names]
-        n_draws = int(np.prod(lead))
-        with x64_scope(x64):
-            keys = jax.random.split(jax.random.fold_in(key, i), n_draws)
-            idx = np.asarray(draw(keys, *map(jnp.asarray, flat)))
+        keys = jax.random.split(jax.random.fold_in(key, i), int(np.prod(lead)))
+        with x64_scope(c.x64):
+            data = [s.get_value() for s in c.shared]
+            idx = np.asarray(pick(jax.random.key_data(keys), *flat, *data))
         # a support value per draw (per row), or a row of the joint table per draw
         rows = np.asarray(info["support"])[idx]
         start = 0
@@ -126,4 +141,57 @@ def recover_marginals(
                 draws = rows[:, start : start + size].reshape(-1, *shape)
                 start += size
             out[str(value.name)] = draws.astype(value.dtype).reshape(*lead, *shape)
+    return out
+
+
+def _unconstrainer(model: MarginalModel) -> Any:
+    """The value variables as a graph of the constrained free variables (each
+    transform's forward map), compiled once per model."""
+
+    def build() -> Any:
+        rvs = [model.values_to_rvs[v] for v in model.value_vars]
+        stand_ins: list[Variable] = [rv.type.make_variable(name=str(rv.name)) for rv in rvs]
+        outs = []
+        for rv in rvs:
+            tr = model.rvs_to_transforms.get(rv)
+            assert rv.owner is not None
+            outs.append(rv if tr is None else tr.forward(rv, *rv.owner.inputs[2:]))
+        outs = clone_replace(outs, dict(zip(rvs, stand_ins, strict=True)))
+        return _compiled(stand_ins, outs, True, "off")
+
+    return model._cached(("unconstrain",), build)
+
+
+def complete_posterior(
+    model: MarginalModel, posterior: Mapping[str, np.ndarray], key: Any
+) -> dict[str, np.ndarray]:
+    """``posterior`` (constrained draws with leading ``(chain, draw)`` axes) with
+    draws of the summed-out variables it lacks, from their exact conditionals:
+    what predictive draws on a marginal model condition on."""
+    out = dict(posterior)
+    lacking = [
+        rv for info in model.marginalized.values() if not info["forward"]
+        for rv in info["rvs"] if str(rv.name) not in posterior
+    ]  # fmt: skip
+    if not lacking:
+        return out
+    names = [str(model.values_to_rvs[v].name) for v in model.value_vars]
+    missing = sorted(set(names) - set(posterior))
+    if missing:
+        raise KeyError(
+            f"the posterior has no draws of {missing}, which the draws of "
+            f"{[str(rv.name) for rv in lacking]} (summed out of the model) are conditional on"
+        )
+    c = _unconstrainer(model)
+    lead = np.shape(posterior[names[0]])[:2] if names else (1, 1)
+    flat = [np.reshape(posterior[n], (-1, *np.shape(posterior[n])[2:])) for n in names]
+    pure = c.pure()
+    values = map_draws(lambda *a: pure(*a), flat, [s.get_value() for s in c.shared], x64=c.x64)
+    raw = {
+        str(v.name): x.reshape(*lead, *x.shape[1:])
+        for v, x in zip(model.value_vars, values, strict=True)
+    }
+    drawn = recover_marginals(model, raw, key)
+    for rv in lacking:
+        out[str(rv.name)] = drawn[str(model.original.rvs_to_values[rv].name)]
     return out

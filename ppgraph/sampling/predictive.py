@@ -22,6 +22,7 @@ from ppgraph.errors import ParameterValueError
 from ppgraph.graph.basic import SharedVariable, Variable
 from ppgraph.graph.traversal import clone_replace, graph_inputs
 from ppgraph.model.core import Model, modelcontext
+from ppgraph.model.marginal import MarginalModel
 from ppgraph.model.missing import DATA_TAG, check_data_value, refuse_masked
 from ppgraph.model.shapes import refresh, shape_mismatch
 from ppgraph.random.op import RandomKeyType
@@ -29,6 +30,7 @@ from ppgraph.sampling import pickling  # noqa: F401  (pickle support for pg.logd
 from ppgraph.sampling.batch import map_draws
 from ppgraph.sampling.draw import draw, parameter_guard
 from ppgraph.sampling.idata import make_idata
+from ppgraph.sampling.marginal import complete_posterior
 from ppgraph.sampling.seeds import seed_key
 
 __all__ = ["sample_posterior_predictive", "sample_prior_predictive"]
@@ -67,6 +69,8 @@ def sample_prior_predictive(
         ((1, 100), (1, 100, 3))
     """
     model = modelcontext(model, needs="pg.sample_prior_predictive")
+    if isinstance(model, MarginalModel):  # the same prior, with the summed variables named
+        model = model.original
     every = [*model.free_RVs, *model.deterministics, *model.observed_RVs]
     chosen = _pick(model, var_names, every)
     bad = shape_mismatch(model, observed=False, outputs=chosen)
@@ -172,8 +176,11 @@ def sample_posterior_predictive(
         ((2, 5, 2), True)
     """
     model = modelcontext(model, needs="pg.sample_posterior_predictive")
-    outputs = _pick(model, var_names, list(model.observed_RVs))
     posterior = _posterior_arrays(idata)
+    if isinstance(model, MarginalModel):  # conditional on the summed variables, drawn back
+        key = jax.random.fold_in(seed_key(random_seed), 1)
+        posterior, model = complete_posterior(model, posterior, key), model.original
+    outputs = _pick(model, var_names, list(model.observed_RVs))
     names = [str(v.name) for v in outputs]
     bad = shape_mismatch(model, observed=False, outputs=outputs)
     if bad is not None:

@@ -87,12 +87,12 @@ def marginal_logp(
         raise ValueError(f"marginal_logp: mode is 'logsumexp' or 'logits', got {mode!r}")
     values = [value] if isinstance(value, Variable) else list(value)
     for v in values:
-        if any(s is None for s in v.type.shape):  # type: ignore[attr-defined]
+        if any(s is None for s in v.type.shape):
             raise ValueError(
                 f"marginal_logp: {v!r} needs a static shape to be summed out, got {v.type}"
             )
     joint = len(values) > 1 or any(isinstance(s, tuple | list) for s in support)
-    width = sum(_size(v) for v in values)
+    width = sum(static_size(v) for v in values)
     table = tuple(tuple(int(x) for x in s) if joint else int(s) for s in support)
     if joint and any(len(row) != width for row in table):  # type: ignore[arg-type]
         raise ValueError(
@@ -110,7 +110,8 @@ def marginal_logp(
     return out
 
 
-def _size(v: Variable) -> int:
+def static_size(v: Variable) -> int:
+    """The number of entries of ``v`` (its static shape's product)."""
     n = 1
     for d in v.type.shape:  # type: ignore[attr-defined]
         n *= int(d)
