@@ -9,9 +9,11 @@ from typing import Any
 import jax
 import numpy as np
 import pytest
+from scipy import stats
 
 import ppgraph as pg
 import ppgraph.tensor as pt
+from ppgraph.errors import ParameterValueError
 from ppgraph.pytensorf import collect_default_updates
 from ppgraph.tensor.scan import until
 
@@ -176,6 +178,21 @@ def test_draws_inside_an_until_loop_stop_at_the_first_crossing() -> None:
     assert (np.abs(draws[:, -1]) > 2.0).mean() > 0.9  # nearly every walk exits in 30 steps
     with pytest.raises(NotImplementedError, match="until"):
         pg.logp(walk, np.zeros(30))
+
+
+def test_checks_inside_an_until_loop_hold_over_the_steps_run() -> None:
+    s = pt.scalar("s")
+
+    def step(x_t: Any, acc: Any, s: Any) -> Any:
+        new = acc + pg.logp(pg.Normal.dist(0.0, s), x_t)
+        return new, until(new < -5.0)
+
+    out = pt.scan(step, sequences=pt.constant(np.arange(6.0)), outputs_info=pt.constant(0.0),
+                  non_sequences=s, return_updates=False)  # fmt: skip
+    terms = stats.norm(0.0, 1.0).logpdf(np.arange(3.0)).cumsum()  # below -5 at the third
+    np.testing.assert_allclose(out.eval({s: 1.0}), padded(list(terms), 6), rtol=1e-12)
+    with pytest.raises(ParameterValueError, match="sigma > 0"):
+        out.eval({s: -1.0})
 
 
 def test_until_errors() -> None:
