@@ -36,19 +36,28 @@ from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
 class _Part:
     """The ``distribution`` of a part: prints as the family, starts at the
-    family's support point (when it has one) at the part's entries."""
+    family's support point at the part's entries (PyMC's ``support_point(rv)[mask]``):
+    the family's own, else its location ``mu`` (``MvNormal``, ``MvStudentT``)."""
 
     def __init__(self, family: Any, op: PartialObservedRV) -> None:
+        assert op.base is not None
         self.family, self.op = family, op
         self.__name__ = getattr(family, "__name__", "Distribution")
         self.print_name = getattr(family, "print_name", (self.__name__, self.__name__))
-        if getattr(family, "support_point", None) is not None:
+        own = getattr(family, "support_point", None)
+        if own is not None or "mu" in op.base.params:
             self.support_point = self._support_point
 
     def _support_point(self, *params: Any) -> Any:
         from ppgraph.tensor.shape import broadcast_to
 
-        point = as_tensor_variable(self.family.support_point(*params[: self.op.n_base]))
+        assert self.op.base is not None
+        base_params = params[: self.op.n_base]
+        own = getattr(self.family, "support_point", None)
+        if own is not None:
+            point = as_tensor_variable(own(*base_params))
+        else:
+            point = as_tensor_variable(base_params[self.op.base.params.index("mu")])
         full = broadcast_to(point, self.op.full_shape)
         return reshape(full, (-1,))[np.asarray(self.op.take)]
 

@@ -72,6 +72,9 @@ def test_names_shapes_and_lists_as_pymc(model: pg.Model) -> None:
     want = OBS.copy()
     want[MISS] = fill
     np.testing.assert_array_equal(w, want)
+    # the missing entries start at the family's location, as PyMC's support point
+    start = m.initial_point()["w_unobserved"]
+    np.testing.assert_array_equal(start, np.broadcast_to(MU, OBS.shape)[MISS])
 
 
 def test_logp_is_the_density_of_the_completed_rows(model: pg.Model) -> None:
