@@ -173,3 +173,20 @@ def test_sampled_imputations_match_the_conditional(model: pg.Model) -> None:
     assert idata.log_likelihood["w_observed"].shape == (2, 400, 4)
     pred = pg.sample_posterior_predictive(idata, model=model, random_seed=5)
     assert pred.posterior_predictive["w_observed"].shape == (2, 400, 6)
+
+
+def test_other_unconstrained_families_matrix_normal_and_random_walk() -> None:
+    # any family without a constrained support: a matrix row, a random walk's step
+    obs = np.array([[0.5, 1.0, 0.2], [np.nan, 0.3, 0.1]])
+    with pg.Model() as m, pytest.warns(pg.ImputationWarning):
+        pg.MatrixNormal("x", mu=np.zeros((2, 3)), rowcov=np.eye(2), colcov=np.eye(3), observed=obs)
+    full = np.where(np.isnan(obs), 0.4, obs)
+    want = st.matrix_normal(np.zeros((2, 3)), np.eye(2), np.eye(3)).logpdf(full)
+    np.testing.assert_allclose(m.compile_logp()({"x_unobserved": np.array([0.4])}), want)
+    walk = np.array([0.1, np.nan, 0.5, 0.2])
+    with pg.Model() as m, pytest.warns(pg.ImputationWarning):
+        init = pg.Normal.dist(0.0, 1.0)
+        pg.GaussianRandomWalk("g", mu=0.0, sigma=1.0, init_dist=init, observed=walk)
+    g = np.where(np.isnan(walk), 0.3, walk)
+    want = st.norm.logpdf(g[0]) + st.norm.logpdf(np.diff(g)).sum()
+    np.testing.assert_allclose(m.compile_logp()({"g_unobserved": np.array([0.3])}), want)
