@@ -1,11 +1,22 @@
 """Gaussian processes, PyMC's ``pm.gp``: covariance and mean functions, exact GPs
-(``Latent``, ``Marginal``) and the Hilbert-space approximations (``HSGP``,
-``HSGPPeriodic``), all built on ``ppgraph.tensor``.
+(``Latent``, ``Marginal``), the sparse ``MarginalApprox`` and the Hilbert-space
+approximations (``HSGP``, ``HSGPPeriodic``), all built on ``ppgraph.tensor``.
 """
 
 from ppgraph.gp import cov, mean, util
+from ppgraph.gp.approx import MarginalApprox
 from ppgraph.gp.gp import Latent, Marginal
 from ppgraph.gp.hsgp import HSGP, HSGPPeriodic
 from ppgraph.gp.tp import TP
 
-__all__ = ["HSGP", "TP", "HSGPPeriodic", "Latent", "Marginal", "cov", "mean", "util"]
+__all__ = [
+    "HSGP",
+    "TP",
+    "HSGPPeriodic",
+    "Latent",
+    "Marginal",
+    "MarginalApprox",
+    "cov",
+    "mean",
+    "util",
+]
