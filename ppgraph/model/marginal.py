@@ -22,6 +22,7 @@ exact conditional given each draw of the continuous ones (as NumPyro's
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -144,11 +145,22 @@ def _joint_inner(model: Model, info: dict[str, Any], jacobian: bool) -> tuple[An
 
 
 def _carry_outer_checks(term: TensorVariable, inner: Variable, values: list[Any]) -> TensorVariable:
-    """Copies of the Checks of ``inner`` whose conditions involve none of ``values``."""
+    """``term`` guarded by the conditions of ``inner``'s Checks that involve none of
+    ``values``, so that the function's check mode (raise: an error naming the
+    variable) applies to them; those that involve a summed value stay inside the
+    sum, in the -inf mode (an impossible value of it adds nothing)."""
     out = term
+    summed = set(values)
     for node in toposort([inner]):
-        if isinstance(node.op, Check) and not set(values) & set(ancestors(node.inputs[1:])):
-            out = node.op.make_node(out, *node.inputs[1:]).outputs[0]  # type: ignore[assignment]
+        if not isinstance(node.op, Check):
+            continue
+        conds, op = node.inputs[1:], node.op
+        plain = len(conds) - len(op.nan)
+        keep = [i for i, c in enumerate(conds) if not summed & set(ancestors([c]))]
+        if keep:
+            nan = tuple(op.nan[i - plain] for i in keep if i >= plain)
+            op = dataclasses.replace(op, nan=nan)
+            out = op.make_node(out, *[conds[i] for i in keep]).outputs[0]  # type: ignore[assignment]
     return out
 
 
