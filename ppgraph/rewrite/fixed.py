@@ -228,6 +228,11 @@ def _held(out: Variable, facts: FixedValues) -> Variable | None:
     assert node is not None
     if all(isinstance(i, Constant) for i in node.inputs):
         return None
+    # decided on the leaves first: no eager evaluation of the fixed parts of a
+    # matrix that also depends on parameters (an n x n distance matrix, say)
+    leaves = graph_inputs(node.inputs)
+    if any(v in facts.blocked or not (isinstance(v, Constant) or is_fixed(v)) for v in leaves):
+        return None
     value = facts.value(out)
     if value is _UNKNOWN:
         return None
