@@ -18,7 +18,7 @@ process; medians are reported.
 
 Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
 [--steps-logistic N] [--steps-ode N] [--steps-discrete N]
-[--only schools|logistic|compile|timeseries|gp|ode|speed|discrete]``;
+[--only schools|logistic|compile|timeseries|gp|ode|speed|discrete|first-draw]``;
 prints a Markdown section. ``--only timeseries`` times logp + gradient of the time-series models of
 ``sampling_timeseries.py`` instead (``--rounds`` rounds); ``--only gp`` those of
 ``gp.Marginal`` and ``gp.HSGP`` in ``sampling_gp.py``; ``--only ode`` the
@@ -27,7 +27,9 @@ hand-written diffrax, and sampling end to end, ``--steps-ode`` tune and draws);
 ``--only speed`` logp + gradient, steady and under ``vmap`` over 256 chains,
 against hand-written JAX (``sampling_speed.py``); ``--only discrete`` the coal-mining
 switchpoint model, ``pg.sample`` with it summed out against PyMC's compound step
-(``sampling_discrete.py``, ``--steps-discrete`` tune and draws).
+(``sampling_discrete.py``, ``--steps-discrete`` tune and draws); ``--only first-draw``
+``pg.sample`` in a fresh process and in a second one with the first one's cache
+(``sampling_first_draw.py``, ``--rounds`` pairs).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ NUMPYRO, NUMPYRO_PG = "NumPyro NUTS, NumPyro's model", "NumPyro NUTS on `pg.pote
 Y8 = np.array([28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0])
 S8 = np.array([15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0])
 ROWS, COLS = 100_000, 10
+ONLY = ["schools", "logistic", "compile", "timeseries", "gp", "ode", "speed", "discrete",
+        "first-draw"]  # fmt: skip
 
 
 # --- the two models, three ways each ----------------------------------------
@@ -343,7 +347,7 @@ def main() -> None:
     parser.add_argument("--steps-logistic", type=int, default=500, help="tune = draws")
     parser.add_argument(
         "--only",
-        choices=["schools", "logistic", "compile", "timeseries", "gp", "ode", "speed", "discrete"],
+        choices=ONLY,
         default=None,
     )
     parser.add_argument("--steps-ode", type=int, default=200, help="ODE: tune = draws")
@@ -357,7 +361,8 @@ def main() -> None:
     print(f"`python benchmarks/sampling.py --rounds {args.rounds} --rounds-logistic "
           f"{args.rounds_logistic} --steps {args.steps} --steps-logistic {args.steps_logistic}"
           f"{' --only ' + args.only if args.only else ''}"
-          f"{f' --steps-ode {args.steps_ode}' if args.only == 'ode' else ''}`")  # fmt: skip
+          f"{f' --steps-ode {args.steps_ode}' if args.only == 'ode' else ''}"
+          f"{f' --steps-discrete {args.steps_discrete}' if args.only == 'discrete' else ''}`")  # fmt: skip
     n, n_log = args.steps, args.steps_logistic
     if args.only == "gp":  # issue 13: logp + gradient of gp.Marginal and gp.HSGP
         from sampling_gp import bench_gp  # type: ignore[import-not-found]
@@ -371,6 +376,12 @@ def main() -> None:
 
         with jax.enable_x64(True):
             bench_speed(args.rounds, timed, (schools_pg(), schools_jax, (Y8, S8)))
+        print(f"\nMachine: {machine()}.")
+        return
+    if args.only == "first-draw":  # issue 15: a second process with the persistent cache
+        from sampling_first_draw import bench_first_draw  # type: ignore[import-not-found]
+
+        bench_first_draw(args.rounds)
         print(f"\nMachine: {machine()}.")
         return
     if args.only == "ode":  # issue 17: Lotka-Volterra on pg.ode against hand-written diffrax
