@@ -362,7 +362,8 @@ def main() -> None:
           f"{args.rounds_logistic} --steps {args.steps} --steps-logistic {args.steps_logistic}"
           f"{' --only ' + args.only if args.only else ''}"
           f"{f' --steps-ode {args.steps_ode}' if args.only == 'ode' else ''}"
-          f"{f' --steps-discrete {args.steps_discrete}' if args.only == 'discrete' else ''}`")  # fmt: skip
+          f"{f' --steps-discrete {args.steps_discrete}' if args.only == 'discrete' else ''}"
+          "`")  # fmt: skip
     n, n_log = args.steps, args.steps_logistic
     if args.only == "gp":  # issue 13: logp + gradient of gp.Marginal and gp.HSGP
         from sampling_gp import bench_gp  # type: ignore[import-not-found]
