@@ -7,6 +7,7 @@ from ppgraph.gp import cov, mean, util
 from ppgraph.gp.approx import MarginalApprox
 from ppgraph.gp.gp import Latent, Marginal
 from ppgraph.gp.hsgp import HSGP, HSGPPeriodic
+from ppgraph.gp.kron import LatentKron
 from ppgraph.gp.tp import TP
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "TP",
     "HSGPPeriodic",
     "Latent",
+    "LatentKron",
     "Marginal",
     "MarginalApprox",
     "cov",

@@ -124,3 +124,40 @@ def test_float32_and_jit() -> None:
         gp.marginal_likelihood("y", X=X, Xu=XU, y=Y, sigma=sigma, jitter=1e-4)
     expect = ref.compile_logp()({"sigma_log__": np.log(SIGMA)})
     np.testing.assert_allclose(float(value), expect, rtol=1e-4)
+
+
+def test_latent_kron_is_the_dense_kronecker_gp() -> None:
+    from ppgraph.gp.kron import cartesian
+
+    X1, X2 = np.linspace(0, 1, 4)[:, None], np.linspace(0, 2, 3)[:, None]
+    covs = [pg.gp.cov.ExpQuad(1, ls=0.5), pg.gp.cov.Matern52(1, ls=1.0)]
+    with pg.Model() as model:
+        gp = pg.gp.LatentKron(mean_func=pg.gp.mean.Constant(C), cov_funcs=covs)
+        f = gp.prior("f", Xs=[X1, X2])
+        fnew = gp.conditional("fnew", XNEW2 := np.array([[0.3, 0.4], [0.9, 1.7]]))
+    # dense oracle: the product kernel on the full grid, written out in NumPy
+    grid = cartesian(X1, X2)
+    assert grid.tolist()[:4] == [[0.0, 0.0], [0.0, 1.0], [0.0, 2.0], [1 / 3, 0.0]]
+
+    def k(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        r1 = np.abs(a[:, None, 0] - b[None, :, 0]) / 0.5
+        r2 = np.sqrt(5) * np.abs(a[:, None, 1] - b[None, :, 1]) / 1.0
+        return np.exp(-0.5 * r1**2) * (1 + r2 + r2**2 / 3) * np.exp(-r2)
+
+    K1, K2 = k(grid[::3], grid[::3]), k(grid[:3], grid[:3])  # the factors, on their axes
+    L = np.kron(np.linalg.cholesky(K1 + JIT * np.eye(4)), np.linalg.cholesky(K2 + JIT * np.eye(3)))
+    v = RNG.normal(size=12)
+    rotated = model["f_rotated_"]
+    np.testing.assert_allclose(f.eval({rotated: v}), C + L @ v, rtol=1e-9)
+    # the conditional against dense GP regression on the grid (kron of jittered factors)
+    fv = C + L @ v
+    Kxx = L @ L.T
+    Ks = k(grid, XNEW2)
+    mu = C + Ks.T @ np.linalg.solve(Kxx, fv - C)
+    cov = k(XNEW2, XNEW2) - Ks.T @ np.linalg.solve(Kxx, Ks) + JIT * np.eye(2)
+    value = np.array([0.1, -0.2])
+    expect = stats.multivariate_normal(mu, cov).logpdf(value)
+    np.testing.assert_allclose(pg.logp(fnew, value).eval({rotated: v}), expect, rtol=1e-6)
+    with pytest.raises(ValueError, match="2 covariance functions but 1 inputs"):
+        with pg.Model():
+            pg.gp.LatentKron(cov_funcs=covs).prior("g", Xs=[X1])
