@@ -1,9 +1,12 @@
 """PolyaGamma draws (Devroye's method for integer ``h``, a gamma series for the
 fractional part): means and variances against the closed forms of Polson, Scott &
 Windle (2013), a KS test against the ``polyagamma`` package's CDF when it is
-installed, float32, and draws inside ``jax.jit``/``vmap``."""
+installed, float32, and draws inside ``jax.jit``/``vmap``. The logcdf against
+mpmath (PG(1, z)'s survival function by its other series) and the package."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -12,12 +15,13 @@ import pytest
 from scipy import stats
 
 import ppgraph as pg
+import ppgraph.tensor as pt
 from ppgraph.backend.jax.dispatch.random_polyagamma import _polyagamma
 
 H = np.array([1.0, 1.0, 3.0, 0.5, 2.7, 1.0])
 Z = np.array([0.0, 2.5, -1.0, 1.0, 4.0, 30.0])
 N = 4000
-pytestmark = pytest.mark.slow  # the rejection sampler compiles for ~10 s per dtype/shape
+# the draw tests are slow: the rejection sampler compiles for ~10 s per dtype/shape
 
 
 def _mean(h: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -38,6 +42,7 @@ def draws() -> np.ndarray:
     return np.asarray(pg.draw(pg.PolyaGamma.dist(h=H, z=Z), draws=N, random_seed=1))
 
 
+@pytest.mark.slow
 def test_moments_against_closed_forms(draws: np.ndarray) -> None:
     assert draws.shape == (N, len(H)) and np.all(draws > 0)
     mean, var = _mean(H, Z), _var(H, Z)
@@ -47,6 +52,7 @@ def test_moments_against_closed_forms(draws: np.ndarray) -> None:
     np.testing.assert_array_less(np.abs(draws.var(0) / var - 1), 5 * np.sqrt(4 / N))
 
 
+@pytest.mark.slow
 def test_ks_against_the_polyagamma_package(draws: np.ndarray) -> None:
     polyagamma = pytest.importorskip("polyagamma")
     for j, (h, z) in enumerate(zip(H, Z, strict=True)):
@@ -54,6 +60,7 @@ def test_ks_against_the_polyagamma_package(draws: np.ndarray) -> None:
         assert stats.kstest(draws[:, j], cdf).pvalue > 1e-3, (h, z)
 
 
+@pytest.mark.slow
 def test_ks_against_our_logp_integrated() -> None:
     # PG(1, 1.5) against the cdf of ppgraph's density, integrated numerically
     # (the logp was checked against mpmath in test_multivariate_extra)
@@ -66,6 +73,7 @@ def test_ks_against_our_logp_integrated() -> None:
     assert stats.kstest(d, lambda v: np.interp(v, x, cdf)).pvalue > 1e-3
 
 
+@pytest.mark.slow
 def test_float32_and_under_jit_vmap() -> None:
     with pg.config.change_flags(floatX="float32"):
         d = pg.draw(pg.PolyaGamma.dist(h=np.float32(2.0), z=np.float32(1.0)), draws=3000,
@@ -80,3 +88,46 @@ def test_float32_and_under_jit_vmap() -> None:
     zs = np.array([0.0, 1.0, 5.0])
     err = np.abs(out.mean(1) - _mean(np.ones(3), zs))
     np.testing.assert_array_less(err, 5 * np.sqrt(_var(np.ones(3), zs) / 500))
+
+
+def _mp_logcdf_pg1(x: float, z: float) -> float:
+    """log P(X <= x), X ~ PG(1, z), by the large-x series of the density integrated
+    from x to infinity (not the series ppgraph sums)."""
+    import mpmath
+
+    mpmath.mp.dps = 25
+    half, pi = mpmath.mpf(1) / 2, mpmath.pi
+
+    def term(n: Any) -> Any:
+        c = 2 * (n + half) ** 2 * pi**2 + mpmath.mpf(z) ** 2 / 2
+        return (-1) ** n * (n + half) * mpmath.exp(-c * x) / c
+
+    survival = 4 * pi * mpmath.cosh(mpmath.mpf(z) / 2) * mpmath.nsum(term, [0, mpmath.inf])
+    return float(mpmath.log1p(-survival))
+
+
+def test_logcdf_against_mpmath() -> None:
+    v, h, z = pt.vector("v"), pt.scalar("h"), pt.scalar("z")
+    f = pg.function([v, h, z], pg.logcdf(pg.PolyaGamma.dist(h=h, z=z), v))
+    xs = np.array([0.05, 0.1, 0.25, 0.6, 1.5, 4.0])
+    for zz in [0.0, -3.0]:
+        want = [_mp_logcdf_pg1(float(x), zz) for x in xs]
+        np.testing.assert_allclose(f(xs, 1.0, zz), want, rtol=1e-10, atol=1e-13)
+    np.testing.assert_array_equal(
+        f(np.array([0.0, -1.0, np.inf]), 1.0, 0.0), [-np.inf, -np.inf, 0.0]
+    )
+
+
+@pytest.mark.slow
+def test_logcdf_float32_and_against_the_package() -> None:
+    xs = np.array([0.05, 0.1, 0.25, 0.6, 1.5, 4.0])
+    v, h, z = pt.vector("v"), pt.scalar("h"), pt.scalar("z")
+    f = pg.function([v, h, z], pg.logcdf(pg.PolyaGamma.dist(h=h, z=z), v))
+    with pg.config.change_flags(floatX="float32"):
+        out = pg.logcdf(pg.PolyaGamma.dist(h=1.0, z=3.0), xs.astype(np.float32))
+        assert out.dtype == "float32"
+        np.testing.assert_allclose(out.eval(), f(xs, 1.0, 3.0), rtol=1e-4, atol=1e-6)
+    polyagamma = pytest.importorskip("polyagamma")
+    for hh, zz in [(0.5, -2.0), (2.5, 1.0), (7.0, 0.0)]:
+        want = np.log(polyagamma.polyagamma_cdf(xs, h=hh, z=zz))
+        np.testing.assert_allclose(f(xs, hh, zz), want, rtol=1e-9, atol=1e-12)
