@@ -31,6 +31,7 @@ from ppgraph.compile import _compiled
 from ppgraph.config import validate_check_mode
 from ppgraph.graph.basic import SharedVariable, Variable
 from ppgraph.model.core import Model, modelcontext
+from ppgraph.sampling.batch import x64_scope
 from ppgraph.tensor.reduction import sum as sum_
 from ppgraph.tensor.type import TensorVariable
 
@@ -71,8 +72,11 @@ class LogDensity:
         checks: str,
         flat: bool = False,
         combine: Callable[[list[Any]], Any] | None = None,
+        data_sharding: Any = None,
     ) -> None:
         mode = validate_check_mode(checks)
+        self.data_sharding = _check_sharding(data_sharding)
+        self._placed: dict[int, tuple[Any, Any]] = {}
         self.value_vars: list[TensorVariable] = list(model.value_vars)
         self.names = [str(v.name) for v in self.value_vars]
         compiled = _compiled(list(self.value_vars), list(outputs), True, mode)
@@ -89,8 +93,21 @@ class LogDensity:
 
     @property
     def data(self) -> tuple[Any, ...]:
-        """The model's data (observed values, ``pg.Data``), in argument order."""
-        return tuple(s.get_value() for s in self.shared)
+        """The model's data (observed values, ``pg.Data``), in argument order;
+        with ``data_sharding``, placed on its devices (once per value)."""
+        if self.data_sharding is None:
+            return tuple(s.get_value() for s in self.shared)
+        return tuple(self._place(i, s.get_value()) for i, s in enumerate(self.shared))
+
+    def _place(self, i: int, value: Any) -> Any:
+        hit = self._placed.get(i)
+        if hit is not None and hit[0] is value:
+            return hit[1]  # the same value as before: already on the devices
+        # A concrete array even when read under jit; 64-bit for a 64-bit model.
+        with jax.ensure_compile_time_eval(), x64_scope(self.x64):
+            placed = jax.device_put(value, _row_sharding(self.data_sharding, np.shape(value)))
+        self._placed[i] = (value, placed)
+        return placed
 
     def __call__(self, position: Any) -> Any:
         return self.apply(position, self.data)
@@ -176,8 +193,44 @@ def _sum_all(outs: list[Any]) -> Any:
     return total
 
 
+def _check_sharding(sharding: Any) -> Any:
+    if sharding is None:
+        return None
+    from jax.sharding import NamedSharding
+
+    if not isinstance(sharding, NamedSharding):
+        raise TypeError(
+            "data_sharding must be a jax.sharding.NamedSharding (a mesh and the "
+            f"PartitionSpec of the rows, e.g. P('data')), got {type(sharding).__name__}"
+        )
+    if len(sharding.spec) > 1:
+        raise ValueError(
+            "data_sharding's PartitionSpec names the row axis only (one entry, e.g. "
+            f"P('data')), got {sharding.spec}"
+        )
+    return sharding
+
+
+def _row_sharding(sharding: Any, shape: tuple[int, ...]) -> Any:
+    """``sharding`` for an array of ``shape`` split along its rows, or the same
+    mesh replicated when it has no rows or they do not split evenly."""
+    from jax.sharding import NamedSharding, PartitionSpec
+
+    mesh, spec = sharding.mesh, sharding.spec
+    names = spec[0] if len(spec) else None
+    axes = (names,) if isinstance(names, str) else tuple(names or ())
+    parts = int(np.prod([mesh.shape[a] for a in axes])) if axes else 1
+    if not shape or shape[0] % parts:
+        return NamedSharding(mesh, PartitionSpec())
+    return sharding
+
+
 def logdensity(
-    model: Model | None = None, checks: str = "-inf", flat: bool = False, jacobian: bool = True
+    model: Model | None = None,
+    checks: str = "-inf",
+    flat: bool = False,
+    jacobian: bool = True,
+    data_sharding: Any = None,
 ) -> tuple[LogDensity, Any]:
     """The model's joint log-density as a pure JAX function of a position, and
     the initial position: ``(logdensity_fn, initial_position)``.
@@ -188,6 +241,14 @@ def logdensity(
     ``grad`` and ``lax.scan``. With ``flat=True`` the position is a vector
     (``logdensity_fn.ravel``/``.unravel`` convert). A float64 model computes in
     float64 inside ``jax.enable_x64(True)``.
+
+    ``data_sharding`` (a ``jax.sharding.NamedSharding`` whose PartitionSpec
+    names the row axis, ``NamedSharding(mesh, P("data"))``) places the observed
+    data and ``pg.Data`` containers split along their first axis over the
+    mesh's devices (arrays whose rows do not split evenly, and scalars, are
+    replicated); under ``jax.jit`` XLA then computes each device's rows where
+    they are and adds the partial sums across devices. The values are those of
+    the unsharded function, up to the order of the additions.
 
     Example:
         >>> import jax, blackjax, numpy as np, ppgraph as pg
@@ -207,8 +268,10 @@ def logdensity(
     model = modelcontext(model, needs="pg.logdensity")
     fn = _cached(
         model,
-        ("logdensity", checks, flat, jacobian),
-        lambda: LogDensity(model, [model.logp(jacobian=jacobian)], checks, flat),
+        ("logdensity", checks, flat, jacobian, data_sharding),
+        lambda: LogDensity(
+            model, [model.logp(jacobian=jacobian)], checks, flat, data_sharding=data_sharding
+        ),
     )
     return fn, fn.initial_position()
 

@@ -153,3 +153,81 @@ def test_warm_up_keeps_no_trace_and_sampling_keeps_one_row_per_draw() -> None:
     assert set(loops) == {draws}
     assert (draws, chains, 50) in loops[draws]
     assert all(s[:2] == (draws, chains) for s in loops[draws])
+
+
+DATA_SCRIPT = r"""
+import json
+import jax, numpy as np
+import ppgraph as pg
+from jax.sharding import AxisType, NamedSharding, PartitionSpec as P
+
+mesh = jax.make_mesh((4,), ("data",), axis_types=(AxisType.Auto,))
+rng = np.random.default_rng(0)
+x = rng.normal(size=40)
+y = 0.5 + 2.0 * x + rng.normal(size=40)
+with pg.Model() as m:
+    xd = pg.Data("x", x)
+    a, b = pg.Normal("a", 0.0, 1.0), pg.Normal("b", 0.0, 1.0)
+    s = pg.HalfNormal("s", 1.0)
+    pg.Normal("y", a + b * xd, s, observed=y)
+plain, _ = pg.logdensity(m)
+sharded, _ = pg.logdensity(m, data_sharding=NamedSharding(mesh, P("data")))
+out = {"specs": [str(d.sharding.spec) for d in sharded.data],
+       "devices": [len(d.sharding.device_set) for d in sharded.data]}
+with jax.enable_x64(True):
+    batch = {"a": np.linspace(-1, 1, 6), "b": np.linspace(1, 3, 6),
+             "s_log__": np.linspace(-1, 0.5, 6)}
+    one = {k: v[0] for k, v in batch.items()}
+    for name, f in (("plain", plain), ("sharded", sharded)):
+        vg = jax.jit(jax.value_and_grad(f.apply))
+        v, g = jax.block_until_ready(vg(one, f.data))
+        out[name] = [float(v)] + [float(g[k]) for k in sorted(g)]
+        out[name + "_vmap"] = np.asarray(jax.block_until_ready(
+            jax.jit(jax.vmap(f.apply, (0, None)))(batch, f.data))).tolist()
+    hlo = jax.jit(sharded.apply).lower(one, sharded.data).compile().as_text()
+    out["all_reduce"] = "all-reduce" in hlo
+    pg.set_data({"x": x[::-1].copy()}, model=m)  # new data: placed again
+    out["new_specs"] = [str(d.sharding.spec) for d in sharded.data]
+    out["new"] = [float(jax.block_until_ready(jax.jit(f.apply)(one, f.data)))
+                  for f in (plain, sharded)]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_data_sharded_over_four_cpu_devices_gives_the_unsharded_values() -> None:
+    """``pg.logdensity(m, data_sharding=NamedSharding(mesh, P("data")))``: the
+    observed data and the ``pg.Data`` predictor are split along their rows over
+    four devices, the compiled log-density adds the devices' partial sums (an
+    all-reduce), and values, gradients and the values under ``vmap`` are the
+    unsharded ones (to the order of the additions), also after ``pg.set_data``."""
+    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
+           "JAX_PLATFORMS": "cpu"}  # fmt: skip
+    res = subprocess.run([sys.executable, "-c", DATA_SCRIPT], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=900)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["specs"] == ["P('data',)"] * 2 and out["devices"] == [4, 4]
+    assert out["all_reduce"]
+    np.testing.assert_allclose(out["sharded"], out["plain"], rtol=1e-12)
+    np.testing.assert_allclose(out["sharded_vmap"], out["plain_vmap"], rtol=1e-12)
+    assert out["new_specs"] == out["specs"]
+    np.testing.assert_allclose(out["new"][1], out["new"][0], rtol=1e-12)
+    assert out["new"][0] != out["sharded"][0]  # the new data were used
+
+
+def test_data_sharding_must_be_a_named_sharding_of_the_rows() -> None:
+    from jax.sharding import NamedSharding
+    from jax.sharding import PartitionSpec as P
+
+    with pg.Model() as m:
+        pg.Normal("y", 0.0, 1.0, observed=np.zeros(4))
+        pg.Normal("mu", 0.0, 1.0)
+    with pytest.raises(TypeError, match=r"data_sharding must be a jax\.sharding\.NamedSharding"):
+        pg.logdensity(m, data_sharding="rows")
+    mesh = jax.make_mesh((1, 1), ("a", "b"))
+    with pytest.raises(ValueError, match="row axis only"):
+        pg.logdensity(m, data_sharding=NamedSharding(mesh, P("a", "b")))
+    fn, _ = pg.logdensity(m, data_sharding=NamedSharding(mesh, P("a")))  # one device: fine
+    with jax.enable_x64(True):
+        np.testing.assert_allclose(float(fn({"mu": 0.0})), 5 * -0.9189385332046727, rtol=1e-12)
