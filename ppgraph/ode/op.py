@@ -32,6 +32,7 @@ class ODESolve(Op):
     atol: float = 1e-8
     max_steps: int = 4096
     adjoint: str = "recursive"
+    checkpoints: int | None = None
     name: str = "DifferentialEquation"
 
     default_output: ClassVar[int | None] = None

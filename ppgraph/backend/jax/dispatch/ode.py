@@ -34,7 +34,9 @@ def _ode(op: ODESolve, node: Apply) -> Callable[..., Any]:
     rhs = held_function(op.rhs, tuple(op.inputs))
     solver = getattr(dfx, op.solver)()
     adjoint = (
-        dfx.BacksolveAdjoint() if op.adjoint == "backsolve" else dfx.RecursiveCheckpointAdjoint()
+        dfx.BacksolveAdjoint()
+        if op.adjoint == "backsolve"
+        else dfx.RecursiveCheckpointAdjoint(checkpoints=op.checkpoints)
     )
     times = op.times
 
