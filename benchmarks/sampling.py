@@ -4,7 +4,8 @@ it) and against NumPyro's NUTS on NumPyro's own model (target: at least 1.0),
 for the eight schools (non-centered) and a logistic regression with 100,000
 rows; NumPyro's NUTS on ``pg.potential_fn`` (the log-densities compared inside
 one sampler); plus ``pg.sample`` end to end (and PyMC's ``pm.sample(nuts_sampler=
-"blackjax")`` when PyMC is installed).
+"numpyro")`` when PyMC is installed). ``--only radon``: the same rows for the
+radon varying-intercept model of ``sampling_speed.py`` (919 rows, 85 groups).
 
 Every variant runs 4 chains, vectorized, warm-up by window adaptation, the
 whole run in one jit, with the data as arguments of the jitted function. The
@@ -18,7 +19,7 @@ process; medians are reported.
 
 Run: ``python benchmarks/sampling.py [--rounds N] [--steps N] [--rounds-logistic N]
 [--steps-logistic N] [--steps-ode N] [--steps-discrete N]
-[--only schools|logistic|compile|timeseries|gp|ode|speed|discrete|first-draw]``;
+[--only schools|logistic|compile|timeseries|gp|ode|speed|discrete|first-draw|radon]``;
 prints a Markdown section. ``--only timeseries`` times logp + gradient of the time-series models of
 ``sampling_timeseries.py`` instead (``--rounds`` rounds); ``--only gp`` those of
 ``gp.Marginal`` and ``gp.HSGP`` in ``sampling_gp.py``; ``--only ode`` the
@@ -58,7 +59,9 @@ Y8 = np.array([28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0])
 S8 = np.array([15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0])
 ROWS, COLS = 100_000, 10
 ONLY = ["schools", "logistic", "compile", "timeseries", "gp", "ode", "speed", "discrete",
-        "first-draw"]  # fmt: skip
+        "first-draw", "radon"]  # fmt: skip
+PYMC = "PyMC `pm.sample(nuts_sampler='numpyro')`"
+PG_SAMPLE = "`pg.sample` end to end"
 
 
 # --- the two models, three ways each ----------------------------------------
@@ -248,7 +251,7 @@ def variants(
         HAND: bj(theirs, data_hand),
         NUMPYRO: lambda seed: _ess_time(lambda: numpyro_loop(seed)),
         NUMPYRO_PG: lambda seed: _ess_time(lambda: numpyro_pg(jax.random.key(seed), init, data_pg)),
-        "`pg.sample` end to end": pg_sample,
+        PG_SAMPLE: pg_sample,
     }
 
 
@@ -257,26 +260,34 @@ def _ess_time(call: Callable[[], Any]) -> Result:
     return wall, cpu, min_ess(draws), float(steps)
 
 
-def pymc_variant(kind: str, tune: int, draws: int) -> Callable[[int], Result] | None:
+def pymc_variant(
+    kind: str, tune: int, draws: int, nuts_sampler: str = "numpyro"
+) -> Callable[[int], Result] | None:
+    """``pm.sample(nuts_sampler=...)`` end to end on the same model (None without PyMC)."""
     try:
         import pymc as pm
     except ImportError:
         return None
-    with pm.Model() as m:
-        if kind == "schools":
-            mu, tau = pm.Normal("mu", 0, 5), pm.HalfCauchy("tau", 5)
-            theta_t = pm.Normal("theta_t", 0, 1, shape=8)
-            pm.Normal("y", mu + tau * theta_t, S8, observed=Y8)
-        else:
-            x, y = logistic_data()
-            alpha, beta = pm.Normal("alpha", 0, 2), pm.Normal("beta", 0, 1, shape=COLS)
-            pm.Bernoulli("y", logit_p=alpha + pm.math.dot(x, beta), observed=y)
+    if kind == "radon":
+        from sampling_speed import radon_data, radon_pymc  # type: ignore[import-not-found]
+
+        m = radon_pymc(*radon_data())
+    else:
+        with pm.Model() as m:
+            if kind == "schools":
+                mu, tau = pm.Normal("mu", 0, 5), pm.HalfCauchy("tau", 5)
+                theta_t = pm.Normal("theta_t", 0, 1, shape=8)
+                pm.Normal("y", mu + tau * theta_t, S8, observed=Y8)
+            else:
+                x, y = logistic_data()
+                alpha, beta = pm.Normal("alpha", 0, 2), pm.Normal("beta", 0, 1, shape=COLS)
+                pm.Bernoulli("y", logit_p=alpha + pm.math.dot(x, beta), observed=y)
 
     def run(seed: int) -> Result:
         with m:
             (wall, cpu), idata = timed(lambda: pm.sample(
-                draws=draws, tune=tune, chains=CHAINS, nuts_sampler="blackjax",
-                random_seed=seed, progressbar=False))  # fmt: skip
+                draws=draws, tune=tune, chains=CHAINS, nuts_sampler=nuts_sampler,
+                random_seed=seed, progressbar=False, compute_convergence_checks=False))  # fmt: skip
         return wall, cpu, min_ess(idata.posterior), 0.0
 
     return run
@@ -307,12 +318,16 @@ def bench(name: str, runs: dict[str, Callable[[int], Result]], rounds: int) -> N
               f"| {med(k, lambda x: x[2] / x[0]):.0f} | {rate[k]:.0f} | {rate[k] / rate[HAND]:.2f} "
               f"| {g} | {vs} |")  # fmt: skip
     print("\nTargets (medians; ESS per CPU second, and CPU time per gradient):\n")
-    for a, b, target in ((OURS, HAND, 0.95), (OURS, NUMPYRO, 1.0), (NUMPYRO_PG, NUMPYRO, 1.0)):
+    pairs = [(OURS, HAND, 0.95), (OURS, NUMPYRO, 1.0), (NUMPYRO_PG, NUMPYRO, 1.0),
+             (PG_SAMPLE, NUMPYRO, 1.0)]  # fmt: skip
+    if PYMC in runs:
+        pairs.append((PG_SAMPLE, PYMC, 1.0))
+    for a, b, target in pairs:
         ratio = rate[a] / rate[b]
         per_grad = grad[b] / grad[a]
         verdict = "met" if ratio >= target else "missed"
-        print(f"- {a} / {b}: ESS/s {ratio:.2f} (target {target}: {verdict}); "
-              f"gradient cost {per_grad:.2f}")  # fmt: skip
+        cost = "" if np.isnan(per_grad) else f"; gradient cost {per_grad:.2f}"
+        print(f"- {a} / {b}: ESS/s {ratio:.2f} (target {target}: {verdict}){cost}")
 
 
 def data_compile_times() -> None:
@@ -411,8 +426,23 @@ def main() -> None:
             runs = variants(schools_pg(), schools_jax, schools_numpyro, (Y8, S8), n, n)
             pm_run = pymc_variant("schools", n, n)
             if pm_run is not None:
-                runs["PyMC `pm.sample(nuts_sampler='blackjax')`"] = pm_run
+                runs[PYMC] = pm_run
             bench(f"eight schools, 4 chains x ({n} tune + {n} draws)", runs, args.rounds)
+        if args.only == "radon":  # issue 15: end to end against PyMC's NumPyro path
+            from sampling_speed import (  # type: ignore[import-not-found]
+                radon_data,
+                radon_jax,
+                radon_numpyro,
+                radon_pg,
+            )
+
+            idx, xr, yr = radon_data()
+            runs = variants(radon_pg(idx, xr, yr), radon_jax, radon_numpyro, (idx, xr, yr), n, n)
+            pm_run = pymc_variant("radon", n, n)
+            if pm_run is not None:
+                runs[PYMC] = pm_run
+            bench(f"radon (919 rows, 85 groups), 4 chains x ({n} tune + {n} draws)", runs,
+                  args.rounds)  # fmt: skip
         if args.only in (None, "compile"):
             data_compile_times()
         if args.only in (None, "logistic"):
@@ -420,13 +450,13 @@ def main() -> None:
             runs = variants(logistic_pg(x, y), logistic_jax, logistic_numpyro, (x, y), n_log, n_log)
             pm_run = pymc_variant("logistic", n_log, n_log)
             if pm_run is not None:
-                runs["PyMC `pm.sample(nuts_sampler='blackjax')`"] = pm_run
+                runs[PYMC] = pm_run
             bench(f"logistic regression, {ROWS:,} x {COLS}, 4 chains x ({n_log} + {n_log})",
                   runs, args.rounds_logistic)  # fmt: skip
     try:
         import pymc  # noqa: F401
     except ImportError:
-        print("\nPyMC is not installed here, so `pm.sample(nuts_sampler='blackjax')` is not timed.")
+        print("\nPyMC is not installed here, so `pm.sample(nuts_sampler='numpyro')` is not timed.")
     print(f"\nMachine: {machine()}.")
 
 

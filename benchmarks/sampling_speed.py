@@ -65,6 +65,29 @@ def radon_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
             + like)  # fmt: skip
 
 
+def radon_numpyro(idx: Any, x: Any, y: Any) -> None:
+    import numpyro
+    import numpyro.distributions as dist
+
+    mu_a = numpyro.sample("mu_a", dist.Normal(0.0, 10.0))
+    sigma_a = numpyro.sample("sigma_a", dist.HalfNormal(5.0))
+    a = numpyro.sample("a", dist.Normal(mu_a, sigma_a).expand([G_RADON]))
+    b = numpyro.sample("b", dist.Normal(0.0, 10.0))
+    sigma = numpyro.sample("sigma", dist.HalfNormal(5.0))
+    numpyro.sample("y", dist.Normal(a[idx] + b * x, sigma), obs=y)
+
+
+def radon_pymc(idx: np.ndarray, x: np.ndarray, y: np.ndarray) -> Any:
+    import pymc as pm
+
+    with pm.Model() as m:
+        mu_a, sigma_a = pm.Normal("mu_a", 0.0, 10.0), pm.HalfNormal("sigma_a", 5.0)
+        a = pm.Normal("a", mu_a, sigma_a, shape=G_RADON)
+        b, sigma = pm.Normal("b", 0.0, 10.0), pm.HalfNormal("sigma", 5.0)
+        pm.Normal("y", a[idx] + b * x, sigma, observed=y)
+    return m
+
+
 def mv_data() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(6)
     a = rng.normal(size=(N_MV, N_MV))
