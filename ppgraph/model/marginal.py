@@ -10,7 +10,10 @@ variables and potentials that depend on it directly are replaced by
 over the finite support ``s_1..s_K`` (``ppgraph.tensor.marginal``). A scalar
 ``d`` is summed out of the whole joint; a vector of independent per-row
 variables (``z[i]`` reaching only row ``i`` of its dependents, through
-elementwise operations and indexing by ``z``) is summed out row by row. The
+elementwise operations and indexing by ``z``) is summed out row by row.
+Variables that share a dependent (or where one depends on another), and a
+vector whose rows do not stay apart, are summed jointly over their product
+space (``joint_support``), at most ``max_support`` configurations. The
 sum sits on the first observed dependent, so pointwise log-likelihoods are the
 marginal ones.
 
@@ -214,7 +217,10 @@ def _dependents(
 
 def marginalize(model: Model, vars: Any = None, max_support: int = MAX_SUPPORT) -> MarginalModel:
     """A new model with the discrete free variables ``vars`` (all of them by default)
-    summed out of its log-density; ``model`` itself is unchanged.
+    summed out of its log-density; ``model`` itself is unchanged. Variables that
+    share a dependent are summed jointly; a support (or a joint one) of more
+    than ``max_support`` values is a ``ValueError`` naming the variables and
+    the size.
 
     Example:
         >>> import numpy as np, ppgraph as pg
