@@ -10,7 +10,11 @@ from typing import Any, ClassVar
 from ppgraph.distributions.continuous import one_parametrization
 from ppgraph.distributions.continuous_wald import Wald
 from ppgraph.distributions.distribution import Continuous, resolve_alternative
-from ppgraph.distributions.gamma_math import gamma_kernel, log_gammainc_lower
+from ppgraph.distributions.gamma_math import (
+    gamma_kernel,
+    log_gammainc_lower,
+    log_gammainc_upper,
+)
 from ppgraph.logprob.utils import (
     bound,
     check_parameters,
@@ -142,9 +146,7 @@ class InverseGamma(Continuous):
     def logcdf(value: Any, alpha: Any, beta: Any) -> TensorVariable:
         # F = Q(alpha, beta / x); below the mode of beta / x, log(1 - P) keeps the tail.
         y = beta / m.where(value > 0, value, 1.0)
-        upper = y > alpha  # each branch at a stand-in where unselected: no NaN gradient
-        y_up, y_low = m.where(upper, y, alpha + 1.0), m.where(upper, alpha, y)
-        res = m.where(upper, m.log(m.gammaincc(alpha, y_up)), m.log1p(-m.gammainc(alpha, y_low)))
+        res = log_gammainc_upper(alpha, y)  # a continued fraction where Q underflows
         res = bound(res, value > 0)
         return check_parameters(res, alpha > 0, beta > 0, msg="alpha > 0, beta > 0")
 

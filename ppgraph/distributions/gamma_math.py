@@ -113,3 +113,38 @@ def log_gammainc_lower(a: Any, y: Any) -> TensorVariable:
     res = m.where(mid, m.log(m.gammainc(a, y_mid)), m.log1p(-m.gammaincc(a, y_up)))
     res = m.where(small, low, res)
     return m.where(pos, res, -np.inf)
+
+
+# the continued fraction of Q(a, y) is used for y > CF_FROM * (a + 1), to CF_DEPTH levels
+CF_FROM, CF_DEPTH = 2.0, 40
+
+
+def log_gammainc_upper(a: Any, y: Any) -> TensorVariable:
+    r"""``log Q(a, y)``, the log of the regularized upper incomplete gamma function,
+    for ``a > 0``, ``y >= 0``, with finite gradients where it is finite.
+
+    Far in the upper tail (``y > 2 (a + 1)``), where ``gammaincc`` underflows, by
+    Legendre's continued fraction,
+
+    .. math:: a\log y - y - \log\Gamma(a)
+              - \log\Bigl(y + 1 - a - \frac{1(1-a)}{y + 3 - a - \cdots}\Bigr),
+
+    evaluated from its 40th level up; below the mean ``log1p(-gammainc)``, between
+    them ``log(gammaincc)``, each at a stand-in where it is not selected.
+
+    Example:
+        >>> from ppgraph.distributions.gamma_math import log_gammainc_upper
+        >>> round(float(log_gammainc_upper(2.0, 1000.0).eval()), 6)  # log(1001 e^-1000)
+        -993.091245
+    """
+    far = y > CF_FROM * (a + 1.0)
+    yf = m.where(far, y, CF_FROM * (a + 1.0) + 1.0)
+    t: Any = 0.0
+    for k in range(CF_DEPTH, 0, -1):
+        t = k * (k - a) / (yf + (2 * k + 1) - a - t)
+    cf = a * m.log(yf) - yf - m.gammaln(a) - m.log(yf + 1.0 - a - t)
+    lower = y < a
+    y_low = m.where(lower, y, 0.5 * a)
+    y_mid = m.where(m.or_(lower, far), a + 0.5, y)
+    res = m.where(lower, m.log1p(-m.gammainc(a, y_low)), m.log(m.gammaincc(a, y_mid)))
+    return m.where(far, cf, res)

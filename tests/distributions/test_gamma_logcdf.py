@@ -5,6 +5,9 @@ mpmath, float32 gradients finite, and the same through ChiSquared."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 import mpmath as mp
@@ -21,17 +24,17 @@ def _mp_logcdf(x: float, a: float, b: float) -> mp.mpf:
     return mp.log(mp.gammainc(a, 0, b * x, regularized=True))
 
 
-def _mp_grad(x: float, a: float, b: float) -> list[float]:
-    """mpmath's derivatives in (x, alpha, beta), each with a step relative to the
-    point (x can be 1e-200)."""
+def _mp_grad(x: float, a: float, b: float, fn: Callable[..., Any] = _mp_logcdf) -> list[float]:
+    """mpmath's derivatives of ``fn`` in (x, alpha, beta), each with a step relative
+    to the point (x can be 1e-200)."""
 
-    def d(fn: object, at: float) -> float:
-        return float(mp.diff(fn, mp.mpf(at), h=mp.mpf(at) * mp.mpf("1e-20")))
+    def d(g: Callable[..., Any], at: float) -> float:
+        return float(mp.diff(g, mp.mpf(at), h=mp.mpf(at) * mp.mpf("1e-20")))
 
     return [
-        d(lambda t: _mp_logcdf(t, a, b), x),
-        d(lambda t: _mp_logcdf(x, t, b), a),
-        d(lambda t: _mp_logcdf(x, a, t), b),
+        d(lambda t: fn(t, a, b), x),
+        d(lambda t: fn(x, t, b), a),
+        d(lambda t: fn(x, a, t), b),
     ]
 
 
@@ -93,3 +96,27 @@ def test_chisquared_logcdf_far_left_tail() -> None:
     with jax.enable_x64(True):
         got = float(pg.logcdf(pg.ChiSquared.dist(nu=3.0), 1e-100).eval())
     np.testing.assert_allclose(got, float(_mp_logcdf(1e-100, 1.5, 0.5)), rtol=1e-12)
+
+
+def _mp_invgamma_logcdf(x: float, a: float, b: float) -> mp.mpf:
+    return mp.log(mp.gammainc(a, b / mp.mpf(x), mp.inf, regularized=True))
+
+
+def test_inverse_gamma_logcdf_and_gradient_near_zero() -> None:
+    # F(x) = Q(alpha, beta / x): at x = 1e-3, Q(2, 1000) = 1001 e^-1000 underflows
+    # (gammaincc gave -inf and a NaN gradient); a continued fraction there
+    x, a, b = pt.scalar("x"), pt.scalar("a"), pt.scalar("b")
+    f = pg.function([x, a, b], pg.logcdf(pg.InverseGamma.dist(alpha=a, beta=b), x))
+    with jax.enable_x64(True):
+        grad = jax.jit(jax.grad(f.jax_fn, argnums=(0, 1, 2)))
+        for xv, av, bv in [(1e-3, 2.0, 1.0), (0.05, 0.5, 1.0), (0.4, 3.0, 2.0), (30.0, 3.0, 2.0)]:
+            want = float(_mp_invgamma_logcdf(xv, av, bv))
+            np.testing.assert_allclose(float(f(xv, av, bv)), want, rtol=1e-12)
+            g = [float(v) for v in grad(*(jnp.float64(v) for v in (xv, av, bv)))]
+            np.testing.assert_allclose(g, _mp_grad(xv, av, bv, _mp_invgamma_logcdf), rtol=1e-7)
+    xs = pt.scalar("xs", dtype="float32")
+    g32 = pg.function([xs], pg.logcdf(pg.InverseGamma.dist(alpha=2.0, beta=1.0), xs))
+    gx = jax.grad(g32.jax_fn)(jnp.float32(0.01))  # Q(2, 100) is below float32's range
+    want = _mp_grad(0.01, 2.0, 1.0, _mp_invgamma_logcdf)[0]
+    assert gx.dtype == jnp.float32
+    np.testing.assert_allclose(float(gx), want, rtol=1e-4)
