@@ -102,17 +102,23 @@ _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
 def executables_dir() -> Path | None:
-    """The folder of ``pg.sample``'s compiled programs (beside JAX's cache), or
-    None when ``pg.config.compile_cache`` is False.
+    """The folder of ``pg.sample``'s compiled programs: ``executables`` beside
+    the JAX cache folder ppgraph chose, or ``ppgraph-executables`` inside the
+    one you set yourself; None when ``pg.config.compile_cache`` is False (or no
+    JAX cache folder is usable).
 
     Example:
         >>> from ppgraph.compile_cache import executables_dir
-        >>> executables_dir() is None or executables_dir().name == "executables"
+        >>> executables_dir() is None or executables_dir().name.endswith("executables")
         True
     """
     if not config.compile_cache:
         return None
-    return cache_dir().parent / "executables"
+    ours = use_compile_cache()
+    if ours is not None:
+        return ours.parent / "executables"
+    theirs = jax.config.jax_compilation_cache_dir  # type: ignore[attr-defined]
+    return Path(theirs) / "ppgraph-executables" if theirs else None
 
 
 def fingerprint(fn: Callable[..., Any], *args: Any) -> str:
