@@ -1,0 +1,70 @@
+"""Scaffolding shared by the logp + gradient benchmarks: timing a call, timing a
+compiled function per call, interleaving sides over rounds, medians and the
+ratio table, the load average. ``sampling_ode.py`` uses it; ``sampling_gp.py``'s
+``prepare``/``bench_gp`` loops are the same pattern (``per_call``,
+``interleave`` and ``ratio_table`` would replace them)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import jax
+
+
+def timed(fn: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
+    """Wall time and this process's CPU time (all threads) of ``fn()``, its result
+    ready (``jax.block_until_ready``)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = jax.block_until_ready(fn())
+    return (time.perf_counter() - wall, time.process_time() - cpu), out
+
+
+def per_call(fn: Callable[..., Any], args: Sequence[Any], calls: int) -> Callable[[], float]:
+    """A timer of ``fn(*args)``: µs of wall time per call over ``calls`` calls
+    (call it once first to compile)."""
+
+    def run() -> float:
+        (wall, _), _ = timed(lambda: [fn(*args) for _ in range(calls)][-1])
+        return wall / calls * 1e6
+
+    return run
+
+
+def interleave(runs: dict[Hashable, Callable[[], Any]], rounds: int) -> dict[Hashable, list[Any]]:
+    """Every run once per round, in turn, for ``rounds`` rounds: their results."""
+    out: dict[Hashable, list[Any]] = {k: [] for k in runs}
+    for _ in range(rounds):
+        for key, run in runs.items():
+            out[key].append(run())
+    return out
+
+
+def median_ratio(a: Sequence[float], b: Sequence[float]) -> float:
+    """The median over rounds of ``a[i] / b[i]`` (each round's sides ran together)."""
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
+
+
+def ratio_table(
+    times: dict[Any, list[float]], cases: Sequence[str], sides: Sequence[str],
+    headers: Sequence[str], target: float,
+) -> list[str]:  # fmt: skip
+    """Markdown rows: per case the median of each side and the median ratio of the
+    first side to the second, against ``target`` (at most)."""
+    rows = [f"| case | {' | '.join(headers)} | ratio | target |",
+            "| --- |" + " ---: |" * (len(headers) + 1) + " --- |"]  # fmt: skip
+    for case in cases:
+        meds = [statistics.median(times[(case, s)]) for s in sides]
+        r = median_ratio(times[(case, sides[0])], times[(case, sides[1])])
+        verdict = "met" if r <= target else "missed"
+        cells = " | ".join(f"{m:,.0f}" for m in meds)
+        rows.append(f"| {case} | {cells} | {r:.2f} | {verdict} (at most {target}) |")
+    return rows
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f}, {five:.1f}, {fifteen:.1f} on {os.cpu_count()} CPUs"
