@@ -7,7 +7,7 @@ from ppgraph.gp import cov, mean, util
 from ppgraph.gp.approx import MarginalApprox
 from ppgraph.gp.gp import Latent, Marginal
 from ppgraph.gp.hsgp import HSGP, HSGPPeriodic
-from ppgraph.gp.kron import LatentKron
+from ppgraph.gp.kron import LatentKron, MarginalKron
 from ppgraph.gp.tp import TP
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "LatentKron",
     "Marginal",
     "MarginalApprox",
+    "MarginalKron",
     "cov",
     "mean",
     "util",

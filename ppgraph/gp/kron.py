@@ -73,25 +73,15 @@ def _lower_solve(L: TensorVariable, b: TensorVariable) -> TensorVariable:
     return solve_triangular(L, b, lower=True)
 
 
-class LatentKron(Base):
-    """A latent GP on the grid ``cartesian(*Xs)`` with the product kernel of
-    ``cov_funcs`` (one per grid factor, each reading its own columns).
-
-    Example:
-        >>> import numpy as np, ppgraph as pg
-        >>> Xs = [np.linspace(0, 1, 4)[:, None], np.linspace(0, 2, 3)[:, None]]
-        >>> covs = [pg.gp.cov.ExpQuad(1, ls=0.5), pg.gp.cov.Matern52(1, ls=1.0)]
-        >>> with pg.Model() as model:
-        ...     f = pg.gp.LatentKron(cov_funcs=covs).prior("f", Xs=Xs)
-        >>> [v.name for v in model.free_RVs], f.type.shape
-        (['f_rotated_'], (12,))
-    """
+class _Kron(Base):
+    """What the Kronecker GPs share: one covariance function per grid factor."""
 
     def __init__(self, *, mean_func: Mean | None = None, cov_funcs: Any = None) -> None:
         covs = list(cov_funcs) if isinstance(cov_funcs, list | tuple) else [cov_funcs]
         if not covs or not all(isinstance(c, Covariance) for c in covs):
             raise TypeError(
-                f"LatentKron: cov_funcs must be a list of covariance functions, got {cov_funcs!r}"
+                f"{type(self).__name__}: cov_funcs must be a list of covariance functions, "
+                f"got {cov_funcs!r}"
             )
         self.cov_funcs = covs
         super().__init__(mean_func=mean_func, cov_func=covs[0])
@@ -99,7 +89,8 @@ class LatentKron(Base):
     def _factors(self, Xs: Sequence[Any], jitter: float | None) -> tuple[list[Any], Any]:
         if len(Xs) != len(self.cov_funcs):
             raise ValueError(
-                f"LatentKron: {len(self.cov_funcs)} covariance functions but {len(Xs)} inputs Xs"
+                f"{type(self).__name__}: {len(self.cov_funcs)} covariance functions but "
+                f"{len(Xs)} inputs Xs"
             )
         Xs = [as_float(np.asarray(X).reshape(len(X), -1)) for X in Xs]
         jitter = self._jitter(jitter, Xs[0])
@@ -109,6 +100,9 @@ class LatentKron(Base):
         ]
         ok = all_(as_tensor_variable([flag for _, flag in chols]))
         return [L for L, _ in chols], ok
+
+    def _set_widths(self, Xs: Sequence[Any]) -> None:
+        self._widths = [np.asarray(X).reshape(len(X), -1).shape[1] for X in Xs]
 
     def full_cov(self, X: Any, Xs: Any = None) -> TensorVariable:
         """The product kernel between points of full rows (each factor reads its
@@ -124,12 +118,27 @@ class LatentKron(Base):
             start += width
         return out
 
+
+class LatentKron(_Kron):
+    """A latent GP on the grid ``cartesian(*Xs)`` with the product kernel of
+    ``cov_funcs`` (one per grid factor, each reading its own columns).
+
+    Example:
+        >>> import numpy as np, ppgraph as pg
+        >>> Xs = [np.linspace(0, 1, 4)[:, None], np.linspace(0, 2, 3)[:, None]]
+        >>> covs = [pg.gp.cov.ExpQuad(1, ls=0.5), pg.gp.cov.Matern52(1, ls=1.0)]
+        >>> with pg.Model() as model:
+        ...     f = pg.gp.LatentKron(cov_funcs=covs).prior("f", Xs=Xs)
+        >>> [v.name for v in model.free_RVs], f.type.shape
+        (['f_rotated_'], (12,))
+    """
+
     def prior(
         self, name: str, Xs: Sequence[Any], jitter: float | None = None, **kwargs: Any
     ) -> TensorVariable:
         """The GP's values on the grid ``cartesian(*Xs)``, named ``name``:
         ``mean + (L_1 (x) L_2 (x) ...) v`` with ``v = {name}_rotated_ ~ N(0, 1)``."""
-        self._widths = [np.asarray(X).reshape(len(X), -1).shape[1] for X in Xs]
+        self._set_widths(Xs)
         chols, ok = self._factors(Xs, jitter)
         self.Xs, self.X = Xs, as_float(cartesian(*Xs))
         n = static_rows(self.X, f"{name}: LatentKron.prior")
@@ -153,3 +162,40 @@ class LatentKron(Base):
         mu = self.mean_func(Xnew) + matmul(A.T, v)
         cov = add_jitter(self.full_cov(Xnew) - matmul(A.T, A), self._jitter(jitter, Xnew))
         return MvNormal(name, mu=mu, cov=pd_check(cov, ok, name), **kwargs)
+
+
+class MarginalKron(_Kron):
+    """A GP on the grid ``cartesian(*Xs)`` with the product kernel of
+    ``cov_funcs`` and white noise, integrated out: ``y ~ KroneckerNormal(mean,
+    covs, sigma)`` (PyMC's ``MarginalKron``; no jitter, as PyMC).
+
+    Example:
+        >>> import numpy as np, ppgraph as pg
+        >>> Xs = [np.linspace(0, 1, 4)[:, None], np.linspace(0, 2, 3)[:, None]]
+        >>> covs = [pg.gp.cov.ExpQuad(1, ls=0.5), pg.gp.cov.Matern52(1, ls=1.0)]
+        >>> with pg.Model() as model:
+        ...     gp = pg.gp.MarginalKron(cov_funcs=covs)
+        ...     y = gp.marginal_likelihood("y", Xs=Xs, y=np.zeros(12), sigma=0.1)
+        >>> [v.name for v in model.observed_RVs]
+        ['y']
+    """
+
+    def marginal_likelihood(
+        self, name: str, Xs: Sequence[Any], y: Any, sigma: Any, **kwargs: Any
+    ) -> TensorVariable:
+        """The observed ``y`` on the grid ``cartesian(*Xs)`` (in its row order)
+        as a ``KroneckerNormal`` with the factors' covariances and noise
+        standard deviation ``sigma``."""
+        from ppgraph.distributions.multivariate_matrix import KroneckerNormal
+
+        if len(Xs) != len(self.cov_funcs):
+            raise ValueError(
+                f"MarginalKron: {len(self.cov_funcs)} covariance functions but {len(Xs)} inputs Xs"
+            )
+        self._set_widths(Xs)
+        self.Xs, self.X, self.y, self.sigma = Xs, as_float(cartesian(*Xs)), y, sigma
+        mats = [as_float(np.asarray(X).reshape(len(X), -1)) for X in Xs]
+        covs = [c(X) for c, X in zip(self.cov_funcs, mats, strict=True)]
+        return KroneckerNormal(
+            name, mu=self.mean_func(self.X), covs=covs, sigma=sigma, observed=y, **kwargs
+        )

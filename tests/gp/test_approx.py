@@ -1,6 +1,7 @@
 """``gp.MarginalApprox`` against the same sparse approximations written densely in
 NumPy and SciPy: ``y ~ N(m, Q_ff + Lambda)`` with the n x n Nystrom matrix
-formed explicitly (Quinonero-Candela & Rasmussen 2005, Titsias 2009)."""
+formed explicitly (Quinonero-Candela & Rasmussen 2005, Titsias 2009); and
+``gp.LatentKron``/``gp.MarginalKron`` against dense Kronecker products."""
 
 from __future__ import annotations
 
@@ -161,3 +162,22 @@ def test_latent_kron_is_the_dense_kronecker_gp() -> None:
     with pytest.raises(ValueError, match="2 covariance functions but 1 inputs"):
         with pg.Model():
             pg.gp.LatentKron(cov_funcs=covs).prior("g", Xs=[X1])
+
+
+def test_marginal_kron_is_the_dense_kronecker_likelihood() -> None:
+    from ppgraph.gp.kron import cartesian
+
+    X1, X2 = np.linspace(0, 1, 4)[:, None], np.linspace(0, 2, 3)[:, None]
+    covs = [pg.gp.cov.ExpQuad(1, ls=0.5), pg.gp.cov.Matern52(1, ls=1.0)]
+    y = np.sin(cartesian(X1, X2).sum(axis=1))
+    with pg.Model():
+        sigma = pg.HalfNormal("sigma", 1.0)
+        gp = pg.gp.MarginalKron(mean_func=pg.gp.mean.Constant(C), cov_funcs=covs)
+        obs = gp.marginal_likelihood("y", Xs=[X1, X2], y=y, sigma=sigma)
+    r1 = (X1[:, None, 0] - X1[None, :, 0]) / 0.5
+    r2 = np.sqrt(5) * np.abs(X2[:, None, 0] - X2[None, :, 0])
+    K = np.kron(np.exp(-0.5 * r1**2), (1 + r2 + r2**2 / 3) * np.exp(-r2))
+    for s in (0.1, 0.7):
+        expect = stats.multivariate_normal(np.full(12, C), K + s**2 * np.eye(12)).logpdf(y)
+        got = pg.logp(obs, y).eval({sigma: s})
+        np.testing.assert_allclose(got, expect, rtol=1e-8)
