@@ -20,10 +20,20 @@ from ppgraph.distributions.multivariate import MvNormal
 from ppgraph.gp.cov_base import Covariance
 from ppgraph.gp.gp import Base
 from ppgraph.gp.mean import Mean
-from ppgraph.gp.util import add_jitter, as_float, guarded_cholesky, pd_check, static_rows
+from ppgraph.gp.util import (
+    add_jitter,
+    as_float,
+    diagonal,
+    eye_like,
+    guarded_cholesky,
+    pd_check,
+    static_rows,
+)
 from ppgraph.model.vars import Deterministic, Potential
+from ppgraph.tensor import math as m
 from ppgraph.tensor.linalg import matmul, solve_triangular
 from ppgraph.tensor.reduction import all as all_
+from ppgraph.tensor.reduction import sum as sum_
 from ppgraph.tensor.shape import reshape
 from ppgraph.tensor.type import TensorVariable, as_tensor_variable
 
@@ -167,7 +177,8 @@ class LatentKron(_Kron):
 class MarginalKron(_Kron):
     """A GP on the grid ``cartesian(*Xs)`` with the product kernel of
     ``cov_funcs`` and white noise, integrated out: ``y ~ KroneckerNormal(mean,
-    covs, sigma)`` (PyMC's ``MarginalKron``; no jitter, as PyMC).
+    covs, sigma)`` (PyMC's ``MarginalKron``; no jitter, as PyMC). Its
+    ``conditional`` and ``predict`` form the dense grid covariance (O(N^3)).
 
     Example:
         >>> import numpy as np, ppgraph as pg
@@ -199,3 +210,53 @@ class MarginalKron(_Kron):
         return KroneckerNormal(
             name, mu=self.mean_func(self.X), covs=covs, sigma=sigma, observed=y, **kwargs
         )
+
+    def _build_conditional(
+        self, Xnew: Any, pred_noise: bool, diag: bool, jitter: float | None
+    ) -> tuple[TensorVariable, TensorVariable, TensorVariable]:
+        if not hasattr(self, "X"):
+            raise ValueError("MarginalKron: call marginal_likelihood first")
+        Xnew = as_float(Xnew)
+        s2 = m.square(as_float(self.sigma))
+        n = static_rows(self.X, "MarginalKron: the grid")
+        L, ok = guarded_cholesky(self.full_cov(self.X) + s2 * eye_like(n, self.X.dtype))
+        A = solve_triangular(L, self.full_cov(self.X, Xnew), lower=True)
+        v = solve_triangular(L, as_float(self.y) - self.mean_func(self.X), lower=True)
+        mu = self.mean_func(Xnew) + matmul(A.T, v)
+        if diag:
+            var = diagonal(self.full_cov(Xnew)) - sum_(m.square(A), axis=0)
+            return mu, var + s2 if pred_noise else var, ok
+        cov = self.full_cov(Xnew) - matmul(A.T, A)
+        n_new = static_rows(Xnew, "MarginalKron: Xnew")
+        if pred_noise:
+            return mu, cov + s2 * eye_like(n_new, cov.dtype), ok
+        return mu, add_jitter(cov, self._jitter(jitter, Xnew)), ok
+
+    def conditional(
+        self,
+        name: str,
+        Xnew: Any,
+        pred_noise: bool = False,
+        jitter: float | None = None,
+        **kwargs: Any,
+    ) -> TensorVariable:
+        """The GP at the points ``Xnew`` (full rows) given the data
+        (``pred_noise=True`` adds the noise), an ``MvNormal`` named ``name``."""
+        mu, cov, ok = self._build_conditional(Xnew, pred_noise, False, jitter)
+        return MvNormal(name, mu=mu, cov=pd_check(cov, ok, name), **kwargs)
+
+    def predict(
+        self,
+        Xnew: Any,
+        point: dict[str, Any] | None = None,
+        diag: bool = False,
+        pred_noise: bool = False,
+        jitter: float | None = None,
+        model: Any = None,
+    ) -> tuple[Any, Any]:
+        """The conditional mean and covariance (``diag=True``: variances) at
+        ``Xnew`` as NumPy arrays, the model's variables set to ``point``."""
+        from ppgraph.gp.predict import evaluate_at_point
+
+        mu, cov, _ = self._build_conditional(Xnew, pred_noise, diag, jitter)
+        return evaluate_at_point([mu, cov], point or {}, model)

@@ -181,3 +181,30 @@ def test_marginal_kron_is_the_dense_kronecker_likelihood() -> None:
         expect = stats.multivariate_normal(np.full(12, C), K + s**2 * np.eye(12)).logpdf(y)
         got = pg.logp(obs, y).eval({sigma: s})
         np.testing.assert_allclose(got, expect, rtol=1e-8)
+
+
+def test_marginal_kron_predict_is_dense_gp_regression() -> None:
+    from ppgraph.gp.kron import cartesian
+
+    X1, X2 = np.linspace(0, 1, 3)[:, None], np.linspace(0, 2, 3)[:, None]
+    grid = cartesian(X1, X2)
+    y = np.cos(grid.sum(axis=1))
+    Xn = np.array([[0.2, 0.3], [0.8, 1.9]])
+    with pg.Model():
+        gp = pg.gp.MarginalKron(
+            cov_funcs=[pg.gp.cov.ExpQuad(1, ls=0.5), pg.gp.cov.ExpQuad(1, ls=1.0)]
+        )
+        gp.marginal_likelihood("y", Xs=[X1, X2], y=y, sigma=SIGMA)
+
+    def k(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        d = (a[:, None, :] - b[None, :, :]) / np.array([0.5, 1.0])
+        return np.exp(-0.5 * np.sum(d**2, axis=-1))
+
+    S = k(grid, grid) + SIGMA**2 * np.eye(9)
+    mu = k(Xn, grid) @ np.linalg.solve(S, y)
+    cov = k(Xn, Xn) - k(Xn, grid) @ np.linalg.solve(S, k(grid, Xn))
+    got_mu, got_cov = gp.predict(Xn)
+    np.testing.assert_allclose(got_mu, mu, rtol=1e-8)
+    np.testing.assert_allclose(got_cov, cov + JIT * np.eye(2), rtol=1e-7, atol=1e-10)
+    _, var = gp.predict(Xn, diag=True, pred_noise=True)
+    np.testing.assert_allclose(var, np.diag(cov) + SIGMA**2, rtol=1e-7)
