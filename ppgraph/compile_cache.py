@@ -146,7 +146,13 @@ def fingerprint(fn: Callable[..., Any], *args: Any) -> str:
 
 def digest(parts: Sequence[Any]) -> str:
     """A digest of ``parts`` (their ``repr``) with the versions, platform and XLA
-    flags that decide a compiled program."""
+    flags that decide a compiled program.
+
+    Example:
+        >>> from ppgraph.compile_cache import digest
+        >>> digest(["warm", 100]) == digest(["warm", 100]) != digest(["warm", 101])
+        True
+    """
     import jaxlib
 
     env = (jax.__version__, jaxlib.__version__, os.environ.get("XLA_FLAGS", ""),
