@@ -173,6 +173,21 @@ def test_failed_solve_is_minus_inf_or_a_named_error() -> None:
         m.compile_logp()({"k_log__": np.log(1.0)})
 
 
+def test_checkpoints_default_and_bad_input() -> None:
+    """One checkpoint per step while max_steps * n_states <= 2**20, else diffrax's default."""
+    small = pg.ode.DifferentialEquation(lotka_volterra, times=TIMES, n_states=2, n_theta=4)
+    assert small.options["checkpoints"] == 4096
+    big = pg.ode.DifferentialEquation(lotka_volterra, times=TIMES, n_states=2, n_theta=4,
+                                      max_steps=2**20)  # fmt: skip
+    assert big.options["checkpoints"] is None
+    mine = pg.ode.DifferentialEquation(lotka_volterra, times=TIMES, n_states=2, n_theta=4,
+                                       checkpoints=16)  # fmt: skip
+    assert mine.options["checkpoints"] == 16
+    with pytest.raises(ValueError, match=r"lotka_volterra.*checkpoints.*got 0"):
+        pg.ode.DifferentialEquation(lotka_volterra, times=TIMES, n_states=2, n_theta=4,
+                                    checkpoints=0)  # fmt: skip
+
+
 def test_without_diffrax_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
