@@ -190,15 +190,47 @@ def load_or_compile(
             blob = zlib.decompress(path.read_bytes())
             loaded = se.deserialize_and_load(blob, in_tree, out_tree)
             os.utime(path)  # recently used
-            return loaded
+            return _checked_on_first_call(loaded, jitted, args, path)
         except Exception:  # a stale or broken file: compile anew
-            pass
+            path.unlink(missing_ok=True)
+    return _compile_and_store(jitted, args, path, in_tree, out_tree)
+
+
+def _checked_on_first_call(
+    loaded: Callable[..., Any], jitted: Any, args: Sequence[Any], path: Path
+) -> Callable[..., Any]:
+    """``loaded``, unless its first call fails (XLA:CPU can load a stored program
+    that then misses one of its kernels at run time): then the file is removed and
+    the program compiled anew in this process, and that one runs from then on."""
+    state: dict[str, Callable[..., Any]] = {}
+
+    def run(*call_args: Any) -> Any:
+        if "fn" in state:
+            return state["fn"](*call_args)
+        try:
+            out = jax.block_until_ready(loaded(*call_args))
+            state["fn"] = loaded
+        except Exception:
+            path.unlink(missing_ok=True)
+            state["fn"] = jitted.lower(*args).compile()
+            out = state["fn"](*call_args)
+        return out
+
+    return run
+
+
+def _compile_and_store(
+    jitted: Any, args: Sequence[Any], path: Path, in_tree: Any, out_tree: Any
+) -> Callable[..., Any]:
+    from jax.experimental import serialize_executable as se
+
+    folder = path.parent
     compiled = jitted.lower(*args).compile()
     try:
         blob, tin, tout = se.serialize(compiled)
         if tin == in_tree and tout == out_tree:
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f"{key}.{os.getpid()}.tmp"
+            tmp = folder / f"{path.stem}.{os.getpid()}.tmp"
             tmp.write_bytes(zlib.compress(blob, 1))
             os.replace(tmp, path)  # atomic: a reader never sees half a file
             _prune(folder)

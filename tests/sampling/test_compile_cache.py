@@ -114,6 +114,37 @@ def test_stored_executable_is_loaded_and_a_broken_file_is_compiled_anew(
     assert not (tmp_path / "k2.xla").exists()
 
 
+def test_a_stored_program_that_fails_when_run_is_compiled_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # XLA:CPU can load a stored program that then misses a kernel when called
+    # ("Function ... not found"): the first call falls back to a fresh compile.
+    import jax
+    import jax.numpy as jnp
+    from jax.experimental import serialize_executable as se
+
+    from ppgraph import compile_cache
+
+    monkeypatch.setattr(compile_cache, "executables_dir", lambda: tmp_path)
+    x = jnp.arange(3.0)
+    tree = jax.tree.structure(x)
+    f = jax.jit(lambda v: v * 2.0)
+    compile_cache.load_or_compile(f, (x,), "k", tree)
+    assert (tmp_path / "k.xla").exists()
+
+    def broken(*_: object) -> object:
+        def run(*__: object) -> object:
+            raise RuntimeError("Function iota_convert_fusion not found")
+
+        return run
+
+    monkeypatch.setattr(se, "deserialize_and_load", broken)
+    run = compile_cache.load_or_compile(f, (x,), "k", tree)
+    np.testing.assert_array_equal(run(x), [0.0, 2.0, 4.0])
+    np.testing.assert_array_equal(run(x + 1.0), [2.0, 4.0, 6.0])
+    assert not (tmp_path / "k.xla").exists()  # the bad file is gone
+
+
 def test_fingerprint_sees_constants_and_shapes_not_addresses() -> None:
     import jax.numpy as jnp
 
