@@ -113,6 +113,23 @@ SLOW_TESTS = frozenset({
     "tests/test_pickle.py::test_in_a_spawned_worker_process",
     "tests/test_pickle.py::test_logdensity_round_trip",
     "tests/test_compile.py::test_importing_ppgraph_changes_no_jax_setting",
+    "tests/distributions/test_truncated.py::test_normal_logp_logcdf_icdf_match_truncnorm",
+    "tests/distributions/test_truncated.py::test_gradients",
+    "tests/tensor/test_linalg.py::test_solve_triangular",
+    "tests/tensor/test_linalg.py::test_matrix_functions_values",
+    "tests/tensor/test_linalg.py::test_matrix_function_gradients",
+    "tests/test_math.py::test_matrix_helpers_match_numpy",
+    "tests/test_math.py::test_helper_gradients",
+    "tests/tensor/test_special.py::test_softmax_gradients",
+    "tests/tensor/test_special.py::test_xlogx_and_invlogit",
+    "tests/tensor/test_numpy_interop.py::test_every_mapped_ufunc_matches_numpy",
+    "tests/tensor/test_extra_ops.py::test_cumulative_ops_gradients",
+    "tests/tensor/test_extra_ops.py::test_repeat_tile_sort_gradients",
+    "tests/tensor/test_subtensor.py::test_set_and_inc_subtensor",
+    "tests/tensor/test_reduction.py::test_reduction_gradient_without_jit",
+    "tests/distributions/test_timeseries.py::test_mv_gaussian_walk_draws_have_the_covariance",
+    "tests/distributions/test_continuous_draws.py::test_batched_draws",
+    "tests/distributions/test_accuracy.py::test_discrete_icdf_outside_the_unit_interval_is_nan",
 })  # fmt: skip
 
 

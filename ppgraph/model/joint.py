@@ -180,7 +180,7 @@ class LogpMethods(ModelState):
             >>> import ppgraph as pg
             >>> with pg.Model() as m:
             ...     x = pg.Normal("x", mu=1.0, sigma=2.0, shape=2)
-            >>> m.d2logp().eval({m.value_vars[0]: [0.0, 3.0]})
+            >>> m.d2logp().eval({m.value_vars[0]: [0.0, 3.0]}) + 0.0  # -0.0 prints as 0.0
             array([[-0.25,  0.  ],
                    [ 0.  , -0.25]])
         """
