@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ppgraph.distributions.multivariate import MvNormal
-from ppgraph.gp.gp import Base
+from ppgraph.gp.gp import Base, Marginal
 from ppgraph.gp.util import (
     add_jitter,
     as_float,
@@ -135,34 +134,7 @@ class MarginalApprox(Base):
             return mu, cov + s2 * eye_like(n_new, cov.dtype), ok
         return mu, add_jitter(cov, jitter), ok
 
-    def conditional(
-        self,
-        name: str,
-        Xnew: Any,
-        pred_noise: bool = False,
-        given: dict[str, Any] | None = None,
-        jitter: float | None = None,
-        **kwargs: Any,
-    ) -> TensorVariable:
-        """The approximate GP at ``Xnew`` given the data (``pred_noise=True`` adds
-        the noise), an ``MvNormal`` named ``name``."""
-        mu, cov, ok = self._build_conditional(Xnew, pred_noise, False, given, jitter)
-        return MvNormal(name, mu=mu, cov=pd_check(cov, ok, name), **kwargs)
-
-    def predict(
-        self,
-        Xnew: Any,
-        point: dict[str, Any] | None = None,
-        diag: bool = False,
-        pred_noise: bool = False,
-        given: dict[str, Any] | None = None,
-        jitter: float | None = None,
-        model: Any = None,
-    ) -> tuple[Any, Any]:
-        """The approximate conditional mean and covariance (``diag=True``:
-        variances) at ``Xnew`` as NumPy arrays, the model's variables set to
-        ``point``."""
-        from ppgraph.gp.predict import evaluate_at_point
-
-        mu, cov, _ = self._build_conditional(Xnew, pred_noise, diag, given, jitter)
-        return evaluate_at_point([mu, cov], point or {}, model)
+    # The conditional given the data and its NumPy evaluation, from the
+    # approximation's own ``_build_conditional``.
+    conditional = Marginal.conditional
+    predict = Marginal.predict
