@@ -268,12 +268,8 @@ def _not_a_constant(value: Any, why: str = "") -> TypeError:
 
 def _to_array(value: Any, dtype: str | None) -> np.ndarray:
     if np.ma.isMaskedArray(value) and np.ma.getmaskarray(value).any():
-        raise TypeError(
-            f"cannot make a tensor of a masked array with {int(np.ma.count_masked(value))} "
-            "masked entries: their hidden values would be used as numbers. Fill them "
-            "(np.ma.filled) or drop them (.compressed()); as observed= of a random variable, "
-            "masked entries are imputed"
-        )
+        n, fix = int(np.ma.count_masked(value)), "np.ma.filled or .compressed(); observed= imputes"
+        raise TypeError(f"cannot make a tensor of a masked array ({n} masked entries): {fix}")
     if dtype is None and isinstance(value, bool | np.bool_):
         return np.asarray(value, dtype=bool)
     if dtype is None and isinstance(value, int):
