@@ -68,3 +68,27 @@ def ratio_table(
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f}, {five:.1f}, {fifteen:.1f} on {os.cpu_count()} CPUs"
+
+
+def nuts_chain(ld: Callable[[Any], Any], tune: int, draws: int) -> Callable[[Any, Any], Any]:
+    """BlackJAX window adaptation then NUTS on ``ld``, one chain, traceable:
+    ``(key, position) -> (draws, leapfrog steps of warm-up + draws)``."""
+    import blackjax
+    import jax.numpy as jnp
+
+    def chain(key: Any, position: Any) -> Any:
+        k1, k2 = jax.random.split(key)
+        warmup = blackjax.window_adaptation(
+            blackjax.nuts, ld, adaptation_info_fn=lambda s, info, a: info.num_integration_steps
+        )
+        (state, params), warm_steps = warmup.run(k1, position, num_steps=tune)
+        nuts = blackjax.nuts(ld, **params)
+
+        def step(state: Any, k: Any) -> Any:
+            state, info = nuts.step(k, state)
+            return state, (state.position, info.num_integration_steps)
+
+        _, (out, steps) = jax.lax.scan(step, state, jax.random.split(k2, draws))
+        return out, jnp.sum(warm_steps) + jnp.sum(steps)
+
+    return chain

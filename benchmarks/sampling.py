@@ -43,10 +43,10 @@ from collections.abc import Callable
 from typing import Any
 
 import arviz as az
-import blackjax
 import jax
 import jax.numpy as jnp
 import numpy as np
+from _common import nuts_chain
 from jax.scipy import stats
 
 import ppgraph as pg
@@ -138,21 +138,7 @@ def blackjax_run(logdensity: Callable[..., Any], tune: int, draws: int) -> Calla
         def ld(p: Any) -> Any:
             return logdensity(p, data)
 
-        def chain(key: Any, position: Any) -> Any:
-            k1, k2 = jax.random.split(key)
-            warmup = blackjax.window_adaptation(
-                blackjax.nuts, ld, adaptation_info_fn=lambda s, info, a: info.num_integration_steps
-            )
-            (state, params), warm_steps = warmup.run(k1, position, num_steps=tune)
-            nuts = blackjax.nuts(ld, **params)
-
-            def step(state: Any, k: Any) -> Any:
-                state, info = nuts.step(k, state)
-                return state, (state.position, info.num_integration_steps)
-
-            _, (draws_, steps) = jax.lax.scan(step, state, jax.random.split(k2, draws))
-            return draws_, jnp.sum(warm_steps) + jnp.sum(steps)
-
+        chain = nuts_chain(ld, tune, draws)
         positions, steps = jax.vmap(chain)(jax.random.split(key, CHAINS), init)
         return positions, jnp.sum(steps)
 

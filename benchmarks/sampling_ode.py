@@ -33,7 +33,15 @@ import diffrax
 import jax
 import jax.numpy as jnp
 import numpy as np
-from _common import interleave, load_average, median_ratio, per_call, ratio_table, timed
+from _common import (
+    interleave,
+    load_average,
+    median_ratio,
+    nuts_chain,
+    per_call,
+    ratio_table,
+    timed,
+)
 from jax.scipy import stats
 
 import ppgraph as pg
@@ -179,26 +187,13 @@ def logp_grad_runs(chains: int, calls: int) -> dict[tuple[str, str], Callable[[]
 def blackjax_one_chain(tune: int, draws: int) -> Callable[..., Any]:
     """Window adaptation then NUTS on the hand-written density, one chain, one jit:
     (draws, leapfrog steps of warm-up + draws)."""
-    import blackjax
 
     @jax.jit
     def run(key: Any, position: Any, data: Any) -> Any:
         def ld(p: Any) -> Any:
             return lv_jax(p, data)
 
-        k1, k2 = jax.random.split(key)
-        warmup = blackjax.window_adaptation(
-            blackjax.nuts, ld, adaptation_info_fn=lambda s, info, a: info.num_integration_steps
-        )
-        (state, params), warm_steps = warmup.run(k1, position, num_steps=tune)
-        nuts = blackjax.nuts(ld, **params)
-
-        def step(state: Any, k: Any) -> Any:
-            state, info = nuts.step(k, state)
-            return state, (state.position, info.num_integration_steps)
-
-        _, (out, steps) = jax.lax.scan(step, state, jax.random.split(k2, draws))
-        return out, jnp.sum(warm_steps) + jnp.sum(steps)
+        return nuts_chain(ld, tune, draws)(key, position)
 
     return run
 
