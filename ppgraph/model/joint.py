@@ -131,7 +131,7 @@ class LogpMethods(ModelState):
                 return terms
             if not terms:
                 return constant(0.0, dtype=_float_dtype(self))
-            sums = [_sum_term(t) for t in map(as_tensor_variable, terms)]
+            sums = [sum_term(t) for t in map(as_tensor_variable, terms)]
             total = sums[0]
             for t in sums[1:]:
                 total = total + t
@@ -193,7 +193,7 @@ class LogpMethods(ModelState):
         return out
 
 
-def _sum_term(term: TensorVariable) -> TensorVariable:
+def sum_term(term: TensorVariable) -> TensorVariable:
     """The sum of a log-density term; root Checks whose conditions are all
     scalars are applied to the sum, not elementwise to the term (one select on a
     scalar instead of one per element, with the same value in every mode)."""

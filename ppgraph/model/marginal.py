@@ -35,11 +35,11 @@ import numpy as np
 from ppgraph.graph.basic import Constant, Variable
 from ppgraph.graph.traversal import ancestors, clone_replace, graph_inputs, toposort
 from ppgraph.model.core import Model
+from ppgraph.model.joint import sum_term
 from ppgraph.random import discrete as d_rv
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import Cast, DimShuffle, Elemwise
 from ppgraph.tensor.marginal import marginal_logp, static_size
-from ppgraph.tensor.reduction import sum as sum_
 from ppgraph.tensor.subtensor import Subtensor
 from ppgraph.tensor.type import TensorVariable, constant
 
@@ -141,9 +141,11 @@ def _joint_inner(model: Model, info: dict[str, Any], jacobian: bool) -> tuple[An
         for t in [*terms[1:], *pots]:
             total = total + t
         return total, values
-    total = sum_(terms[0])
+    # scalar Checks applied to each term's sum, not per element: the sum rules
+    # (lifting, fixed terms summed once) then see the bare log-density
+    total = sum_term(terms[0])
     for t in [*terms[1:], *pots]:
-        total = total + sum_(t)
+        total = total + sum_term(t)
     return total, values
 
 

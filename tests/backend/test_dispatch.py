@@ -56,3 +56,35 @@ def test_float64_calls_leave_jax_global_config_alone() -> None:
     x = pt.scalar("x")
     assert pg.function([x], x * 2)(1.5) == 3.0
     assert not jax.config.jax_enable_x64
+
+
+@pytest.mark.parametrize("name", ["xlogy", "xlog1py"])
+def test_xlogy_derivatives_at_zero_x_and_second_order(name: str) -> None:
+    # the lowering writes its JVP out; first and second derivatives against the
+    # closed forms (d/dx = log(y), d/dy = x / y, d2/dy2 = -x / y^2) and at x = 0
+    import scipy.special as sp
+
+    x, y = pt.vector("x"), pt.vector("y")
+    out = getattr(pt, name)(x, y)
+    f = pg.function([x, y], out)
+    shift = 1.0 if name == "xlog1py" else 0.0
+    xs = np.array([0.0, 0.0, 2.0, 3.0])
+    ys = np.array([0.5, 0.0, 1.5, 4.0]) - shift  # y + shift = 0 at row 1: log of 0
+    with jax.enable_x64(True):
+        fn = lambda a, b: f.jax_fn(a, b).sum()  # noqa: E731
+        np.testing.assert_allclose(fn(xs, ys), getattr(sp, name)(xs, ys).sum(), rtol=1e-14)
+        gx, gy = jax.grad(fn, argnums=(0, 1))(xs, ys)
+        hy = np.asarray(jax.hessian(fn, argnums=1)(xs, ys))
+    gx, gy = np.asarray(gx), np.asarray(gy)
+    rows = np.array([0, 2, 3])
+    np.testing.assert_allclose(gx[rows], np.log(ys[rows] + shift), rtol=1e-14)
+    np.testing.assert_array_equal(gy[:2], 0.0)  # x = 0: no slope in y, even at log(0)
+    np.testing.assert_allclose(gy[2:], xs[2:] / (ys[2:] + shift), rtol=1e-14)
+    np.testing.assert_allclose(np.diag(hy)[2:], -xs[2:] / (ys[2:] + shift) ** 2, rtol=1e-12)
+    assert np.all(np.isfinite(hy))
+    eps = 1e-6  # and by central differences in y at the rows with x != 0
+    for i in (2, 3):
+        d = np.zeros(4)
+        d[i] = eps
+        fd = (getattr(sp, name)(xs, ys + d).sum() - getattr(sp, name)(xs, ys - d).sum()) / 2 / eps
+        np.testing.assert_allclose(gy[i], fd, rtol=1e-7)

@@ -171,3 +171,43 @@ def test_errors_name_the_variable() -> None:
         pg.Normal("a", 0.0, 1.0)
     with pytest.raises(ValueError, match="not a discrete free variable"):
         pg.marginalize(m3, ["a"])
+
+
+def test_summed_term_reads_its_fixed_data_once() -> None:
+    # inside the sum over the switchpoint, the Poisson's gammaln(y + 1) over the
+    # observed counts is a constant computed once, and the support checks on the
+    # counts are decided at compile time: no gammaln, no per-row test of y
+    import jax
+
+    years, y = YEARS[PRESENT], DISASTERS[PRESENT].astype(int)
+    logdensity, position = pg.logdensity(pg.marginalize(coal_model(years, y)))
+    jaxpr = str(jax.make_jaxpr(jax.value_and_grad(logdensity))(position))
+    assert "lgamma" not in jaxpr
+    value = float(logdensity({"early_rate_log__": np.log(2.5), "late_rate_log__": np.log(0.8)}))
+    terms = [np.log(1 / YEARS.size) + st.poisson.logpmf(y, np.where(s >= years, 2.5, 0.8)).sum()
+             for s in YEARS]  # fmt: skip
+    prior = st.expon.logpdf(2.5) + np.log(2.5) + st.expon.logpdf(0.8) + np.log(0.8)
+    np.testing.assert_allclose(value, sp.logsumexp(terms) + prior, rtol=1e-5)  # float32
+
+
+def test_fixed_matrix_factored_once_inside_the_sum() -> None:
+    # a Cholesky of fixed data inside the summed term is computed at compile time
+    # and held by the lowered program (it is not an input of the outer node)
+    import jax
+
+    from ppgraph.graph.basic import FIXED
+    from ppgraph.tensor.marginal import marginal_logp
+
+    cov = np.array([[2.0, 0.3], [0.3, 1.0]])
+    data = pt.shared(cov, name="data")
+    data.tag[FIXED] = True
+    z, w = pt.scalar("z", dtype="int64"), pt.vector("w")
+    chol = pt.linalg.cholesky(data)
+    inner = -0.5 * pt.sum(pt.square(pt.linalg.solve_triangular(chol, w * pt.cast(z, "float64"))))
+    out = marginal_logp(inner, z, (0, 1, 2))
+    f = pg.function([w], out)
+    wv = np.array([0.4, -1.2])
+    lc = np.linalg.cholesky(cov)
+    want = sp.logsumexp([-0.5 * np.sum(np.linalg.solve(lc, wv * k) ** 2) for k in range(3)])
+    np.testing.assert_allclose(f(wv), want, rtol=1e-10)
+    assert "cholesky" not in str(jax.make_jaxpr(f.jax_fn)(wv))

@@ -20,7 +20,8 @@ import numpy as np
 from jax.scipy.special import logsumexp
 
 from ppgraph.backend.jax.dispatch.basic import jax_dtype, jax_funcify, tensor_type
-from ppgraph.graph.basic import Apply, Variable
+from ppgraph.graph.basic import Apply, SharedVariable, Variable, is_fixed
+from ppgraph.graph.traversal import graph_inputs
 from ppgraph.tensor.marginal import MarginalLogp
 
 
@@ -29,9 +30,15 @@ def _inner(out: Variable, inputs: tuple[Variable, ...]) -> Callable[..., Any]:
     from ppgraph.backend.jax.linker import lower
     from ppgraph.rewrite.pipeline import rewrite_graph
 
-    [held] = rewrite_graph([out], inputs)
-    f = lower(list(inputs), [held], [], "-inf")
-    return lambda *args: f(*args)[0]
+    # fixed data (a model's private copy of observed values) stays unblocked, so
+    # the rewrites decide its conditions and sum its terms once, as in the outer graph
+    [held] = rewrite_graph([out], [v for v in inputs if not is_fixed(v)])
+    extra = [
+        v for v in graph_inputs([held]) if isinstance(v, SharedVariable) and v not in inputs
+    ]  # fixed values the rewrites computed (a Cholesky factor): held in the program
+    f = lower([*inputs, *extra], [held], [], "-inf")
+    held_values = [v.get_value() for v in extra]
+    return lambda *args: f(*args, *held_values)[0]
 
 
 @jax_funcify.register(MarginalLogp)
