@@ -12,7 +12,7 @@ import dataclasses
 from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.pattern import Bindings, Rule, collect, constant_value
 from ppgraph.tensor.check import Check
-from ppgraph.tensor.elemwise import DimShuffle
+from ppgraph.tensor.elemwise import DimShuffle, elemwise
 from ppgraph.tensor.type import TensorType
 
 
@@ -73,6 +73,19 @@ def _dimshuffle_compose(b: Bindings) -> Variable | None:
     return DimShuffle(order)(inner.inputs[0])
 
 
+def _sub_of_sum(b: Bindings) -> Variable | None:
+    # x - (p + q) -> (x - p) - q, for floats. XLA fuses a gather feeding a
+    # subtraction from the data (``y - a[idx]``) into its consumer, but
+    # materializes it when it is first added to another term (``a[idx] + b * x``):
+    # under ``vmap`` that is a (chains, rows) array written and read back, and
+    # its gradient recomputed from it (radon, 256 chains: 2.6x the time).
+    x, p, q = b["x"], b["p"], b["q"]
+    if any(not isinstance(v.type, TensorType) or v.type.dtype[:5] != "float" for v in (x, p, q)):
+        return None
+
+    return elemwise("sub", elemwise("sub", x, p), q)
+
+
 ALGEBRA: list[Rule] = collect(
     [
         Rule("mul_one", ("mul", "x", 1), "x"),  # x * 1 -> x
@@ -121,5 +134,14 @@ ALGEBRA: list[Rule] = collect(
         # DimShuffle{0,1,...}(x) -> x; DimShuffle(DimShuffle(x)) -> one DimShuffle(x)
         Rule("dimshuffle_identity", ("DimShuffle", ...), _dimshuffle_identity),
         Rule("dimshuffle_compose", ("DimShuffle", ("DimShuffle", ...)), _dimshuffle_compose),
+    ]
+)
+
+
+# Run last, once the rules that read ``x - mu`` as written (``check_nan_by_sum``) are done.
+LATE: list[Rule] = collect(
+    [
+        # x - (p + q) -> (x - p) - q (floats; rounding only)
+        Rule("sub_of_sum", ("sub", "x", ("add", "p", "q")), _sub_of_sum),
     ]
 )

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 
 from ppgraph.backend.jax.linker import gc_paused
 from ppgraph.graph.basic import Variable
-from ppgraph.rewrite.algebra import ALGEBRA
+from ppgraph.rewrite.algebra import ALGEBRA, LATE
 from ppgraph.rewrite.engine import rewrite_fixed_point
 from ppgraph.rewrite.fixed import fixed_rules, has_fixed_data
 from ppgraph.rewrite.guards import GUARDS
@@ -25,7 +25,8 @@ def rewrite_graph(
     Checks known to hold, and, when the
     graph reads fixed data, decide the ``where`` and ``Check`` conditions on it
     once: see ``fixed.py``), then stabilize (log1p, expm1, logsumexp, ...),
-    then canonicalize what stabilizing exposed.
+    then canonicalize what stabilizing exposed, then the layout rules for XLA
+    (``LATE`` in ``algebra.py``).
 
     ``inputs`` are kept as they are (an intermediate variable given as an input
     cuts the graph there). Names of rules that fired are appended to ``trace``.
@@ -43,6 +44,6 @@ def rewrite_graph(
             algebra = algebra + fixed_rules(inputs)
         canonical = rewrite_fixed_point(outputs, algebra, inputs, trace=trace)
         stable = rewrite_fixed_point(canonical, STABILITY, inputs, trace=trace)
-        if all(a is b for a, b in zip(stable, canonical, strict=True)):
-            return stable  # stabilizing changed nothing: still canonical
-        return rewrite_fixed_point(stable, algebra, inputs, trace=trace)
+        if any(a is not b for a, b in zip(stable, canonical, strict=True)):
+            stable = rewrite_fixed_point(stable, algebra, inputs, trace=trace)
+        return rewrite_fixed_point(stable, LATE, inputs, trace=trace)

@@ -13,6 +13,7 @@ import pytest
 import ppgraph as pg
 import ppgraph.tensor as pt
 from ppgraph.rewrite import ALGEBRA
+from ppgraph.rewrite.algebra import LATE
 from ppgraph.tensor.elemwise import DimShuffle
 from tests.rewrite.util import RuleCase, check_rule_case, eager, ops, rewritten
 
@@ -79,11 +80,13 @@ CASES = [
     # (n, 1) -> transposed to (1, n): one DimShuffle{x,0}
     C("dimshuffle_compose", lambda x: DimShuffle((1, 0))(DimShuffle((0, "x"))(x)),
       lambda x: x[None, :]),
+    # LATE (after the rules that read x - mu as written)
+    C("sub_of_sum", lambda x, y, z: x - (y + z), lambda x, y, z: x - y - z, 3),
 ]
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {r.name for r in ALGEBRA} == {c.rule for c in CASES}
+    assert {r.name for r in [*ALGEBRA, *LATE]} == {c.rule for c in CASES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)

@@ -110,3 +110,38 @@ def test_a_compiled_check_known_to_hold_is_dropped_a_symbolic_one_kept() -> None
     np.testing.assert_allclose(known([1.0]), [2.0])
     with pytest.raises(pg.ParameterValueError):
         kept([1.0], 0.0)
+
+
+def test_gathered_mean_is_subtracted_from_the_data_and_the_nan_guard_stays_on_the_sum() -> None:
+    # y - (a[idx] + b * x) is compiled as (y - a[idx]) - b * x, which XLA fuses
+    # (the gather is not written out per chain under vmap), and only after the
+    # Normal's not-NaN check on the mean was moved onto the sum of squares: the
+    # batched gradient has no per-row NaN test
+    import jax
+    import jax.numpy as jnp
+    import scipy.stats as st
+
+    from tests.rewrite.test_guards import _all_eqns
+
+    rng = np.random.default_rng(1)
+    idx, x = rng.integers(0, 5, size=40), rng.normal(size=40)
+    y = rng.normal(size=40)
+    with pg.Model() as m:
+        a = pg.Normal("a", 0.0, 1.0, shape=5)
+        b = pg.Normal("b", 0.0, 1.0)
+        pg.Normal("y", a[idx] + b * x, 0.7, observed=y)
+    fn, _ = pg.logdensity(m)
+    with jax.enable_x64(True):
+        batch = {"a": jnp.asarray(rng.normal(size=(3, 5))), "b": jnp.asarray(rng.normal(size=3))}
+        jaxpr = jax.make_jaxpr(jax.vmap(jax.value_and_grad(fn)))(batch).jaxpr
+        lp = np.asarray(jax.vmap(fn)(batch))
+    [gather] = _all_eqns(jaxpr, "gather")
+    users = [e for e in jaxpr.eqns if gather.outvars[0] in e.invars]
+    assert [e.primitive.name for e in users] == ["sub"]
+    row_tests = [e for e in _all_eqns(jaxpr, "ne") if e.outvars[0].aval.size >= 40]
+    assert not row_tests
+    for i in range(3):
+        av, bv = np.asarray(batch["a"][i]), float(batch["b"][i])
+        want = st.norm.logpdf(av).sum() + st.norm.logpdf(bv)
+        want += st.norm.logpdf(y, av[idx] + bv * x, 0.7).sum()
+        np.testing.assert_allclose(lp[i], want, rtol=1e-12)
