@@ -35,11 +35,14 @@ def per_call(fn: Callable[..., Any], args: Sequence[Any], calls: int) -> Callabl
 
 
 def interleave(runs: dict[Hashable, Callable[[], Any]], rounds: int) -> dict[Hashable, list[Any]]:
-    """Every run once per round, in turn, for ``rounds`` rounds: their results."""
+    """Every run once per round, in turn, for ``rounds`` rounds: their results.
+    Odd rounds go in reverse order, so no run always follows the same one (a
+    multi-threaded run leaves XLA's worker threads busy for a moment, which
+    slowed whichever run came next)."""
     out: dict[Hashable, list[Any]] = {k: [] for k in runs}
-    for _ in range(rounds):
-        for key, run in runs.items():
-            out[key].append(run())
+    for r in range(rounds):
+        for key in list(runs) if r % 2 == 0 else list(reversed(runs)):
+            out[key].append(runs[key]())
     return out
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from _common import interleave
 from jax.scipy import stats
 
 import ppgraph as pg
@@ -157,10 +158,7 @@ def prepare(
 def bench_speed(rounds: int, timed: Callable[..., Any], schools: Any) -> None:
     """Print the Markdown table of medians (µs per call)."""
     runs = prepare(timed, schools)
-    times: dict[tuple[str, str, str], list[float]] = {k: [] for k in runs}
-    for _ in range(rounds):
-        for key, run in runs.items():
-            times[key].append(run())
+    times = interleave(runs, rounds)  # type: ignore[arg-type]
     print("\n### logp + gradient against hand-written JAX, µs per call (medians)\n")
     print(f"{rounds} interleaved rounds; steady: {CALLS} calls, vmap: {CALLS_VMAP} calls "
           f"over {BATCH} positions. Targets: 1.10 steady, 1.30 under vmap.\n")  # fmt: skip
