@@ -1,14 +1,18 @@
 """Issue 15: steady logp + gradient, and the same under ``vmap`` over 256
 chains, of ``pg.logdensity`` against hand-written JAX, for the eight schools
 (the model of ``sampling.py``), a radon-style varying-intercept regression (919
-rows, 85 groups, ``a[idx] + b * x``) and an MvNormal with a constant 200 x 200
-covariance (the hand-written side factors it once, in NumPy).
+rows, 85 groups, ``a[idx] + b * x``), a logistic regression (100,000 x 20), an
+MvNormal with a constant 200 x 200 covariance (the hand-written side factors it
+once, in NumPy) and a 3-component Normal mixture on 10,000 points (the
+hand-written side in the same unconstrained coordinates: PyMC's simplex
+transform for the weights, logs for the scales).
 
 Both sides are ``jax.jit(jax.value_and_grad(f))(position, data)`` (and
 ``jax.jit(jax.vmap(jax.value_and_grad(f), (0, None)))`` over 256 positions),
 with the data as arguments, steady state after a compiling call, interleaved
 in one process; medians. Run through ``python benchmarks/sampling.py --only
-speed --rounds N``.
+speed --rounds N``. The logistic regression is a (256 x 100,000 x 20) workload
+under ``vmap``, so it makes fewer calls per timing (``CALLS_BIG``).
 """
 
 from __future__ import annotations
@@ -20,13 +24,15 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-from _common import interleave
+from _common import interleave, load_average, median_ratio
 from jax.scipy import stats
 
 import ppgraph as pg
 
 CALLS, CALLS_VMAP, BATCH = 200, 20, 256
+CALLS_BIG = (20, 2)  # steady, vmap: calls per timing of the logistic regression
 N_RADON, G_RADON, N_MV = 919, 85, 200
+N_LOGIT, K_LOGIT, N_MIX = 100_000, 20, 10_000
 
 
 def radon_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -109,6 +115,58 @@ def mv_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
     return jnp.sum(stats.norm.logpdf(p["mu"])) + like
 
 
+def logistic_data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(N_LOGIT, K_LOGIT))
+    eta = 0.3 + x @ rng.normal(0.0, 0.5, size=K_LOGIT)
+    return x, (rng.uniform(size=N_LOGIT) < 1.0 / (1.0 + np.exp(-eta))).astype(np.int64)
+
+
+def logistic_pg(x: np.ndarray, y: np.ndarray) -> pg.Model:
+    with pg.Model() as m:
+        alpha = pg.Normal("alpha", 0.0, 2.0)
+        beta = pg.Normal("beta", 0.0, 1.0, shape=K_LOGIT)
+        pg.Bernoulli("y", logit_p=alpha + pg.Data("x", x) @ beta, observed=y)
+    return m
+
+
+def logistic_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+    x, y = data
+    eta = p["alpha"] + x @ p["beta"]
+    return (stats.norm.logpdf(p["alpha"], 0.0, 2.0) + jnp.sum(stats.norm.logpdf(p["beta"]))
+            + jnp.sum(y * eta - jax.nn.softplus(eta)))  # fmt: skip
+
+
+def mixture_data() -> np.ndarray:
+    rng = np.random.default_rng(8)
+    comp = rng.choice(3, size=N_MIX, p=[0.3, 0.5, 0.2])
+    return rng.normal(np.array([-5.0, 0.0, 6.0])[comp], np.array([1.0, 0.7, 1.5])[comp])
+
+
+def mixture_pg(y: np.ndarray) -> pg.Model:
+    with pg.Model() as m:
+        w = pg.Dirichlet("w", np.ones(3))
+        mu = pg.Normal("mu", 0.0, 10.0, shape=3)
+        sigma = pg.HalfNormal("sigma", 2.0, shape=3)
+        pg.NormalMixture("y", w, mu, sigma, observed=y)
+    return m
+
+
+def mixture_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+    (y,) = data
+    v = p["w_simplex__"]  # PyMC's simplex: (v, -sum v), softmax
+    full = jnp.append(v, -jnp.sum(v))
+    log_w = jax.nn.log_softmax(full)
+    k, total = full.shape[0], jnp.sum(v)
+    log_jac = jnp.log(k) + k * total - k * jax.nn.logsumexp(jnp.append(v + total, 0.0))
+    log_s = p["sigma_log__"]
+    sigma = jnp.exp(log_s)
+    like = jnp.sum(jax.nn.logsumexp(log_w + stats.norm.logpdf(y[:, None], p["mu"], sigma), -1))
+    return (jax.scipy.special.gammaln(k) + log_jac  # Dirichlet(1, 1, 1): log Gamma(3)
+            + jnp.sum(stats.norm.logpdf(p["mu"], 0.0, 10.0)) + jnp.sum(_half_normal(log_s, 2.0))
+            + like)  # fmt: skip
+
+
 def prepare(
     timed: Callable[..., Any], schools: tuple[pg.Model, Callable[..., Any], tuple[Any, ...]]
 ) -> dict[tuple[str, str, str], Callable[[], float]]:
@@ -118,11 +176,17 @@ def prepare(
     cov, ymv = mv_data()
     chol = np.linalg.cholesky(cov)
     logdet = 2.0 * np.sum(np.log(np.diag(chol)))
+    xl, yl = logistic_data()
+    ymix = mixture_data()
     cases = {
         "eight schools": schools,
         f"radon, {N_RADON} rows, {G_RADON} groups": (radon_pg(idx, x, y), radon_jax, (idx, x, y)),
+        f"logistic, {N_LOGIT:,} x {K_LOGIT}": (logistic_pg(xl, yl), logistic_jax, (xl, yl)),
         f"MvNormal N = {N_MV}, constant cov": (mv_pg(cov, ymv), mv_jax, (chol, logdet, ymv)),
+        f"Normal mixture, 3 components, {N_MIX:,} points": (mixture_pg(ymix), mixture_jax, (ymix,)),
     }
+    calls_of = {name: (CALLS, CALLS_VMAP) for name in cases}
+    calls_of[f"logistic, {N_LOGIT:,} x {K_LOGIT}"] = CALLS_BIG
     runs: dict[tuple[str, str, str], Callable[[], float]] = {}
     rng = np.random.default_rng(3)
     for name, (model, hand, hand_data) in cases.items():
@@ -138,12 +202,13 @@ def prepare(
             k: v + 0.1 * jnp.asarray(rng.normal(size=(BATCH, *np.shape(v))))
             for k, v in position.items()
         }
+        steady, vmapped = calls_of[name]
         for side, f, d in (("ppgraph", fn.apply, data), ("jax", hand, hand_data)):
             d = tuple(jnp.asarray(a) for a in d)
             vg = jax.value_and_grad(f)
             for how, g, p, calls in (
-                ("steady", jax.jit(vg), position, CALLS),
-                ("vmap", jax.jit(jax.vmap(vg, (0, None))), batch, CALLS_VMAP),
+                ("steady", jax.jit(vg), position, steady),
+                ("vmap", jax.jit(jax.vmap(vg, (0, None))), batch, vmapped),
             ):
                 jax.block_until_ready(g(p, d))  # compile
 
@@ -158,10 +223,13 @@ def prepare(
 def bench_speed(rounds: int, timed: Callable[..., Any], schools: Any) -> None:
     """Print the Markdown table of medians (µs per call)."""
     runs = prepare(timed, schools)
+    before = load_average()
     times = interleave(runs, rounds)  # type: ignore[arg-type]
     print("\n### logp + gradient against hand-written JAX, µs per call (medians)\n")
     print(f"{rounds} interleaved rounds; steady: {CALLS} calls, vmap: {CALLS_VMAP} calls "
-          f"over {BATCH} positions. Targets: 1.10 steady, 1.30 under vmap.\n")  # fmt: skip
+          f"over {BATCH} positions (the logistic regression: {CALLS_BIG[0]} and "
+          f"{CALLS_BIG[1]}); ratios are medians of each round's ratio. Targets: 1.10 steady, "
+          f"1.30 under vmap. {before} before, {load_average()} after.\n")  # fmt: skip
     print("| model | steady ppgraph | steady JAX | ratio | vmap ppgraph | vmap JAX | ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in dict.fromkeys(k[0] for k in runs):
@@ -169,5 +237,6 @@ def bench_speed(rounds: int, timed: Callable[..., Any], schools: Any) -> None:
         for how in ("steady", "vmap"):
             ours = statistics.median(times[(name, "ppgraph", how)])
             ref = statistics.median(times[(name, "jax", how)])
-            cells.append(f"{ours:,.0f} | {ref:,.0f} | {ours / ref:.2f}")
+            r = median_ratio(times[(name, "ppgraph", how)], times[(name, "jax", how)])
+            cells.append(f"{ours:,.0f} | {ref:,.0f} | {r:.2f}")
         print(f"| {name} | {' | '.join(cells)} |")
