@@ -60,7 +60,8 @@ def _xlogy_jvp(primals: Any, tangents: Any) -> Any:
     dx, dy = tangents
     safe_y = jnp.where((x == 0) & ((y <= 0) | (y == jnp.inf)), jnp.ones_like(y), y)
     log_y = jnp.log(safe_y)
-    return x * log_y, dx * log_y + jnp.where(x == 0, jnp.zeros_like(y), x / safe_y) * dy
+    # x / safe_y is 0 where x == 0 (safe_y is 1 where y would give 0 / 0)
+    return x * log_y, dx * log_y + x / safe_y * dy
 
 
 @jax.custom_jvp
@@ -75,8 +76,7 @@ def _xlog1py_jvp(primals: Any, tangents: Any) -> Any:
     dx, dy = tangents
     safe_y = jnp.where((x == 0) & ((y <= -1) | (y == jnp.inf)), jnp.zeros_like(y), y)
     log1p_y = jnp.log1p(safe_y)
-    slope = jnp.where(x == 0, jnp.zeros_like(y), x / (1 + safe_y))
-    return x * log1p_y, dx * log1p_y + slope * dy
+    return x * log1p_y, dx * log1p_y + x / (1 + safe_y) * dy
 
 
 def _erfcx(x: Any) -> Any:
