@@ -180,15 +180,15 @@ def prepare(
     logdet = 2.0 * np.sum(np.log(np.diag(chol)))
     xl, yl = logistic_data()
     ymix = mixture_data()
+    logit = f"logistic, {N_LOGIT:,} x {K_LOGIT}"
     cases = {
         "eight schools": schools,
         f"radon, {N_RADON} rows, {G_RADON} groups": (radon_pg(idx, x, y), radon_jax, (idx, x, y)),
-        f"logistic, {N_LOGIT:,} x {K_LOGIT}": (logistic_pg(xl, yl), logistic_jax, (xl, yl)),
+        logit: (logistic_pg(xl, yl), logistic_jax, (xl, yl)),
         f"MvNormal N = {N_MV}, constant cov": (mv_pg(cov, ymv), mv_jax, (chol, logdet, ymv)),
         f"Normal mixture, 3 components, {N_MIX:,} points": (mixture_pg(ymix), mixture_jax, (ymix,)),
     }
-    calls_of = {name: (CALLS, CALLS_VMAP) for name in cases}
-    calls_of[f"logistic, {N_LOGIT:,} x {K_LOGIT}"] = CALLS_BIG
+    calls_of = {name: CALLS_BIG if name == logit else (CALLS, CALLS_VMAP) for name in cases}
     runs: dict[tuple[str, str, str], Callable[[], float]] = {}
     rng = np.random.default_rng(3)
     for name, (model, hand, hand_data) in cases.items():
