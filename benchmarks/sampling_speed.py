@@ -5,7 +5,9 @@ rows, 85 groups, ``a[idx] + b * x``), a logistic regression (100,000 x 20), an
 MvNormal with a constant 200 x 200 covariance (the hand-written side factors it
 once, in NumPy) and a 3-component Normal mixture on 10,000 points (the
 hand-written side in the same unconstrained coordinates: PyMC's simplex
-transform for the weights, logs for the scales).
+transform for the weights, logs for the scales; the per-component constants
+and reciprocals computed once, as a JAX expert writes it: 0.66 of the time of
+``norm.logpdf`` per element).
 
 Both sides are ``jax.jit(jax.value_and_grad(f))(position, data)`` (and
 ``jax.jit(jax.vmap(jax.value_and_grad(f), (0, None)))`` over 256 positions),
@@ -162,8 +164,10 @@ def mixture_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
     k, total = full.shape[0], jnp.sum(v)
     log_jac = jnp.log(k) + k * total - k * jax.nn.logsumexp(jnp.append(v + total, 0.0))
     log_s = p["sigma_log__"]
-    sigma = jnp.exp(log_s)
-    like = jnp.sum(jax.nn.logsumexp(log_w + stats.norm.logpdf(y[:, None], p["mu"], sigma), -1))
+    # per component once: log w_k - log s_k - log sqrt(2 pi), and 1 / s_k
+    c = log_w - log_s - 0.5 * jnp.log(2 * jnp.pi)
+    z = (y[:, None] - p["mu"]) * jnp.exp(-log_s)
+    like = jnp.sum(jax.nn.logsumexp(c - 0.5 * z * z, -1))
     return (jax.scipy.special.gammaln(k) + log_jac  # Dirichlet(1, 1, 1): log Gamma(3)
             + jnp.sum(stats.norm.logpdf(p["mu"], 0.0, 10.0)) + jnp.sum(_half_normal(log_s, 2.0))
             + like)  # fmt: skip

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.pattern import Bindings, Rule, collect, constant_value
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import DimShuffle, elemwise
-from ppgraph.tensor.type import TensorType
+from ppgraph.tensor.type import TensorConstant, TensorType
 
 
 def _drop_true_check(b: Bindings) -> Variable | None:
@@ -82,6 +84,9 @@ def _sub_of_sum(b: Bindings) -> Variable | None:
     x, p, q = b["x"], b["p"], b["q"]
     if any(not isinstance(v.type, TensorType) or v.type.dtype[:5] != "float" for v in (x, p, q)):
         return None
+    shape = b["_"].type.shape  # type: ignore[attr-defined]
+    if any(v.type.shape != shape for v in (p, q)):  # type: ignore[attr-defined]
+        return None  # a term broadcast in p + q is cheaper added before the broadcast
 
     return elemwise("sub", elemwise("sub", x, p), q)
 
@@ -138,10 +143,73 @@ ALGEBRA: list[Rule] = collect(
 )
 
 
+def _smaller(v: Variable, out: Variable) -> bool:
+    """True when ``v`` is broadcast to ``out``: along some axis (shapes aligned on
+    the right, missing leading axes of size 1) ``v`` has size 1 and ``out`` not."""
+    tv, to = v.type, out.type
+    if not isinstance(tv, TensorType) or not isinstance(to, TensorType) or tv.ndim > to.ndim:
+        return False
+    dims = (1,) * (to.ndim - tv.ndim) + tuple(tv.shape)
+    return any(d == 1 and o != 1 for d, o in zip(dims, to.shape, strict=True))
+
+
+def _group_broadcast_terms(b: Bindings) -> Variable | None:
+    # a + X + c - d -> X + (a + c - d) for a, c, d broadcast to X's shape: the
+    # broadcast terms are added at their own size, then once to X (a mixture's
+    # log w_k - log s_k - log sqrt(2 pi), per component, not per row). Rounding only.
+    from ppgraph.rewrite.reductions import terms
+
+    out = b["_"]
+    t = out.type
+    if not isinstance(t, TensorType) or t.dtype[:5] != "float":
+        return None
+    ts = terms(out)
+    small = [(v, s) for v, s in ts if _smaller(v, out)]
+    full = [(v, s) for v, s in ts if not _smaller(v, out)]
+    if len(small) < 2 or not full:
+        return None
+    node = out.owner
+    assert node is not None
+    tail = node.inputs[1]
+    if terms(tail) == small or [(v, -s) for v, s in terms(tail)] == small:
+        return None  # already grouped (the rule's own result)
+
+    def total(items: list[tuple[Variable, int]]) -> tuple[Variable, int]:
+        acc, sign = items[0]
+        for v, s in items[1:]:
+            acc = elemwise("add" if s == sign else "sub", acc, v)
+        return acc, sign
+
+    big, big_sign = total(full)
+    grouped, sign = total(small)
+    if big_sign < 0:
+        big, sign = elemwise("neg", big), sign
+    return elemwise("add" if sign > 0 else "sub", big, grouped)
+
+
+def _div_by_broadcast(b: Bindings) -> Variable | None:
+    # x / s -> x * (1 / s) for s broadcast to x's shape: one division per element
+    # of s, a product per element of x (about 1 ulp)
+    x, d = b["x"], b["s"]
+    out = b["_"]
+    if not isinstance(out.type, TensorType) or out.type.dtype[:5] != "float":
+        return None
+    dtype = out.type.dtype
+    if not _smaller(d, out) or _smaller(x, out) or d.type.dtype != dtype:  # type: ignore[attr-defined]
+        return None
+    one = TensorConstant(TensorType(dtype, ()), np.asarray(1.0, dtype=dtype))
+    return elemwise("mul", x, elemwise("true_div", one, d))
+
+
 # Run last, once the rules that read ``x - mu`` as written (``check_nan_by_sum``) are done.
 LATE: list[Rule] = collect(
     [
         # x - (p + q) -> (x - p) - q (floats; rounding only)
         Rule("sub_of_sum", ("sub", "x", ("add", "p", "q")), _sub_of_sum),
+        # a + X - c -> X + (a - c) for a, c broadcast to X (rounding only)
+        Rule("group_broadcast_add", ("add", ...), _group_broadcast_terms),
+        Rule("group_broadcast_sub", ("sub", ...), _group_broadcast_terms),
+        # x / s -> x * (1 / s) for s broadcast to x (about 1 ulp)
+        Rule("div_by_broadcast", ("true_div", "x", "s"), _div_by_broadcast),
     ]
 )

@@ -82,7 +82,27 @@ CASES = [
       lambda x: x[None, :]),
     # LATE (after the rules that read x - mu as written)
     C("sub_of_sum", lambda x, y, z: x - (y + z), lambda x, y, z: x - y - z, 3),
+    # broadcast terms added at their own size; a broadcast divisor's reciprocal once
+    C("group_broadcast_sub", lambda x, y: x + pt.sum(y) - pt.max(y),
+      lambda x, y: x + np.sum(y) - np.max(y), 2),
+    C("group_broadcast_add", lambda x, y: pt.max(y) + x + pt.sum(y),
+      lambda x, y: np.max(y) + x + np.sum(y), 2),
+    C("div_by_broadcast", lambda x, y: x / pt.sum(y), lambda x, y: x / np.sum(y), 2, NONZERO),
 ]
+
+
+def test_grouping_stops_and_keeps_unbroadcast_sums_alone() -> None:
+    # its own result is left as it is (the rewrite reaches a fixed point), and a
+    # sum of same-size terms or a scalar divisor of a scalar is not touched
+    x, y = pt.vector("x"), pt.vector("y")
+    a, b = pt.sum(y), pt.max(y)
+    new, trace = rewritten(x + a - b, [x, y])
+    assert trace.count("group_broadcast_sub") == 1 and "group_broadcast_add" not in trace
+    assert str(new.owner.op) == "Elemwise{add}"  # x + (a - b)
+    _, trace = rewritten(x + y - x * y, [x, y])
+    assert not [r for r in trace if r.startswith("group_broadcast")]
+    _, trace = rewritten(a / b, [x, y])
+    assert "div_by_broadcast" not in trace
 
 
 def test_every_rule_has_a_case() -> None:

@@ -25,12 +25,21 @@ def _log1mexp(x: Any) -> Any:
     return jnp.where(x > -0.6931471805599453, jnp.log(-jnp.expm1(x)), jnp.log1p(-jnp.exp(x)))
 
 
+def _softplus_value(x: Any, e: Any) -> Any:
+    # log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), written as a select: XLA:CPU
+    # turns ``sum(maximum(x, 0) + ...)`` under vmap into a reduce fusion that
+    # writes a zeros array the size of x (a logistic regression over 256 chains:
+    # 1.8x the time of the select form)
+    tail = jnp.log1p(e)
+    return jnp.where(x > 0, x + tail, tail)
+
+
 @jax.custom_jvp
 def _softplus(x: Any) -> Any:
     # log(1 + exp(x)) from one exp, stable at both ends. jax.nn.softplus (logaddexp
     # and its JVP's inf handling) costs twice as much: most of a logistic
     # regression's gradient.
-    return jnp.maximum(x, 0) + jnp.log1p(jnp.exp(-jnp.abs(x)))
+    return _softplus_value(x, jnp.exp(-jnp.abs(x)))
 
 
 @_softplus.defjvp
@@ -38,7 +47,7 @@ def _softplus_jvp(primals: Any, tangents: Any) -> Any:
     (x,), (t,) = primals, tangents
     e = jnp.exp(-jnp.abs(x))
     sigmoid = jnp.where(x >= 0, jnp.ones_like(e), e) / (1 + e)  # the same exp
-    return jnp.maximum(x, 0) + jnp.log1p(e), sigmoid * t
+    return _softplus_value(x, e), sigmoid * t
 
 
 def _log_sigmoid(x: Any) -> Any:
