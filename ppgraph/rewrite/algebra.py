@@ -13,6 +13,7 @@ import numpy as np
 
 from ppgraph.graph.basic import Variable
 from ppgraph.rewrite.pattern import Bindings, Rule, collect, constant_value
+from ppgraph.rewrite.reductions import terms
 from ppgraph.tensor.check import Check
 from ppgraph.tensor.elemwise import DimShuffle, elemwise
 from ppgraph.tensor.type import TensorConstant, TensorType
@@ -157,8 +158,6 @@ def _group_broadcast_terms(b: Bindings) -> Variable | None:
     # a + X + c - d -> X + (a + c - d) for a, c, d broadcast to X's shape: the
     # broadcast terms are added at their own size, then once to X (a mixture's
     # log w_k - log s_k - log sqrt(2 pi), per component, not per row). Rounding only.
-    from ppgraph.rewrite.reductions import terms
-
     out = b["_"]
     t = out.type
     if not isinstance(t, TensorType) or t.dtype[:5] != "float":
@@ -183,7 +182,7 @@ def _group_broadcast_terms(b: Bindings) -> Variable | None:
     big, big_sign = total(full)
     grouped, sign = total(small)
     if big_sign < 0:
-        big, sign = elemwise("neg", big), sign
+        big = elemwise("neg", big)
     return elemwise("add" if sign > 0 else "sub", big, grouped)
 
 
