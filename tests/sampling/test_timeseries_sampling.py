@@ -12,6 +12,7 @@ import ppgraph as pg
 import ppgraph.tensor as pt
 
 pytest.importorskip("blackjax")
+az = pytest.importorskip("arviz")
 
 MU = np.array([-2.0, 0.0, 2.0])
 P = np.array([[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.05, 0.05, 0.9]])
@@ -64,6 +65,9 @@ def test_hmm_forward_matches_a_numpy_loop() -> None:
 
 
 @pytest.mark.slow
+# r-hat of two chains of 300 draws sits near the 1.01 warning line (1.003-1.018
+# over seeds and machines); mixing is checked below at 1.05 instead
+@pytest.mark.filterwarnings("ignore::ppgraph.sampling.diagnostics.SamplingWarning")
 def test_hmm_posterior_recovers_the_parameters() -> None:
     _, y = simulate_hmm(500)
     with pg.Model():
@@ -72,6 +76,9 @@ def test_hmm_posterior_recovers_the_parameters() -> None:
         p = pg.Dirichlet("p", a=np.full((3, 3), 1.0) + 8.0 * np.eye(3))
         pg.Potential("hmm", hmm_forward(y, mu, sigma, pt.log(p)))
         idata = pg.sample(draws=300, tune=300, chains=2, random_seed=1, progress_bar=False)
+    rhat = az.rhat(idata)
+    for name in ("mu", "sigma", "p"):
+        assert float(rhat[name].max()) < 1.05, (name, rhat[name].values)
     post = idata.posterior
     for name, truth in (("mu", MU), ("sigma", 0.7), ("p", P)):
         mean = post[name].mean(("chain", "draw")).values
