@@ -69,8 +69,13 @@ def _xlogy_jvp(primals: Any, tangents: Any) -> Any:
     dx, dy = tangents
     safe_y = jnp.where((x == 0) & ((y <= 0) | (y == jnp.inf)), jnp.ones_like(y), y)
     log_y = jnp.log(safe_y)
-    # x / safe_y is 0 where x == 0 (safe_y is 1 where y would give 0 / 0)
-    return x * log_y, dx * log_y + x / safe_y * dy
+    # x / safe_y is 0 where x == 0 (safe_y is 1 where y would give 0 / 0). Where the
+    # value is -inf (x != 0, y == 0) the slope in y is taken as 0, not inf: a term
+    # that is -inf has no gradient to give, and inf there turns the zero weight of
+    # an impossible branch (Poisson(z * lam) at z = 0 in a marginal sum) into NaN
+    at_pole = safe_y == 0
+    slope = jnp.where(at_pole, 0.0, x / jnp.where(at_pole, 1.0, safe_y))
+    return x * log_y, dx * log_y + slope * dy
 
 
 @jax.custom_jvp
@@ -85,7 +90,9 @@ def _xlog1py_jvp(primals: Any, tangents: Any) -> Any:
     dx, dy = tangents
     safe_y = jnp.where((x == 0) & ((y <= -1) | (y == jnp.inf)), jnp.zeros_like(y), y)
     log1p_y = jnp.log1p(safe_y)
-    return x * log1p_y, dx * log1p_y + x / (1 + safe_y) * dy
+    at_pole = safe_y == -1  # the value is -inf: slope 0, as in xlogy
+    slope = jnp.where(at_pole, 0.0, x / jnp.where(at_pole, 1.0, 1 + safe_y))
+    return x * log1p_y, dx * log1p_y + slope * dy
 
 
 def _erfcx(x: Any) -> Any:
