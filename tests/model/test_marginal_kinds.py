@@ -72,6 +72,7 @@ def test_zero_inflation_indicator_per_row() -> None:
     got = mm.compile_logp(jacobian=False)({"lam_log__": np.log(lam)})
     want = zip_logp.sum() + st.gamma.logpdf(lam, 2.0)
     np.testing.assert_allclose(got, want, rtol=1e-10)
+
     # the gradient is finite: the impossible branch (z = 0 under a positive
     # count) has weight 0, and its slope does not turn that into 0 * inf = NaN
     def zip_total(log_lam: float) -> float:
