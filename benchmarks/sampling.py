@@ -124,7 +124,7 @@ def logistic_numpyro(x: Any, y: Any) -> None:
     import numpyro.distributions as dist
 
     alpha = numpyro.sample("alpha", dist.Normal(0.0, 2.0))
-    beta = numpyro.sample("beta", dist.Normal(0.0, 1.0).expand([COLS]))
+    beta = numpyro.sample("beta", dist.Normal(0.0, 1.0).expand([x.shape[1]]))
     numpyro.sample("y", dist.Bernoulli(logits=alpha + x @ beta), obs=y)
 
 
@@ -377,7 +377,8 @@ def main() -> None:
         from sampling_speed import bench_speed  # type: ignore[import-not-found]
 
         with jax.enable_x64(True):
-            bench_speed(args.rounds, timed, (schools_pg(), schools_jax, (Y8, S8)))
+            schools = (schools_pg(), schools_jax, (Y8, S8), schools_numpyro)
+            bench_speed(args.rounds, timed, schools, logistic_numpyro)
         print(f"\nMachine: {machine()}.")
         return
     if args.only == "first-draw":  # issue 15: a second process with the persistent cache

@@ -7,9 +7,12 @@ once, in NumPy) and a 3-component Normal mixture on 10,000 points (the
 hand-written side in the same unconstrained coordinates: PyMC's simplex
 transform for the weights, logs for the scales; the per-component constants
 and reciprocals computed once, as a JAX expert writes it: 0.66 of the time of
-``norm.logpdf`` per element).
+``norm.logpdf`` per element). The third side is NumPyro's own model of each
+(``-potential_energy``, the Jacobians included, data as arguments), as a
+NumPyro user writes it: its MvNormal takes the covariance and factors it at
+every call.
 
-Both sides are ``jax.jit(jax.value_and_grad(f))(position, data)`` (and
+Every side is ``jax.jit(jax.value_and_grad(f))(position, data)`` (and
 ``jax.jit(jax.vmap(jax.value_and_grad(f), (0, None)))`` over 256 positions),
 with the data as arguments, steady state after a compiling call, interleaved
 in one process; medians. Run through ``python benchmarks/sampling.py --only
@@ -110,6 +113,14 @@ def mv_pg(cov: np.ndarray, y: np.ndarray) -> pg.Model:
     return m
 
 
+def mv_numpyro(cov: Any, y: Any) -> None:
+    import numpyro
+    import numpyro.distributions as dist
+
+    mu = numpyro.sample("mu", dist.Normal(0.0, 1.0).expand([N_MV]))
+    numpyro.sample("y", dist.MultivariateNormal(mu, covariance_matrix=cov), obs=y)
+
+
 def mv_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
     chol, logdet, y = data  # the factor and its log-determinant, computed once
     z = jax.scipy.linalg.solve_triangular(chol, y - p["mu"], lower=True)
@@ -156,6 +167,42 @@ def mixture_pg(y: np.ndarray) -> pg.Model:
     return m
 
 
+def mixture_numpyro(y: Any) -> None:
+    import numpyro
+    import numpyro.distributions as dist
+
+    w = numpyro.sample("w", dist.Dirichlet(jnp.ones(3)))
+    mu = numpyro.sample("mu", dist.Normal(0.0, 10.0).expand([3]))
+    sigma = numpyro.sample("sigma", dist.HalfNormal(2.0).expand([3]))
+    mix = dist.MixtureSameFamily(dist.Categorical(probs=w), dist.Normal(mu, sigma))
+    numpyro.sample("y", mix, obs=y)
+
+
+def numpyro_logdensity(model: Callable[..., None]) -> Callable[..., Any]:
+    """NumPyro's own model as a log-density of its unconstrained values, with the
+    data as arguments (``-potential_energy``: the Jacobians included)."""
+    from numpyro.infer.util import potential_energy
+
+    def f(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
+        return -potential_energy(model, data, {}, p)
+
+    return f
+
+
+def numpyro_position(
+    model: Callable[..., None], data: tuple[Any, ...], ours: dict[str, Any]
+) -> dict[str, Any]:
+    """NumPyro's unconstrained position at ppgraph's point where the two
+    parameterizations agree (the same names, or ``name_log__`` for a log
+    transform); its own initial point for the rest (the Dirichlet: NumPyro's
+    stick-breaking against PyMC's simplex transform)."""
+    from numpyro.infer.util import initialize_model
+
+    init = initialize_model(jax.random.key(0), model, model_args=data).param_info.z
+    named = {k.removesuffix("_log__"): v for k, v in ours.items()}
+    return {k: named.get(k, v) for k, v in init.items()}
+
+
 def mixture_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
     (y,) = data
     v = p["w_simplex__"]  # PyMC's simplex: (v, -sum v), softmax
@@ -174,10 +221,13 @@ def mixture_jax(p: dict[str, Any], data: tuple[Any, ...]) -> Any:
 
 
 def prepare(
-    timed: Callable[..., Any], schools: tuple[pg.Model, Callable[..., Any], tuple[Any, ...]]
+    timed: Callable[..., Any],
+    schools: tuple[pg.Model, Callable[..., Any], tuple[Any, ...], Callable[..., None]],
+    logistic_numpyro: Callable[..., None],
 ) -> dict[tuple[str, str, str], Callable[[], float]]:
     """(case, side, steady|vmap) -> a timer of one call in microseconds, compiled
-    and checked (both sides give the same value)."""
+    and checked (the hand-written side gives ppgraph's value; so does NumPyro's
+    model where its parameterization is PyMC's)."""
     idx, x, y = radon_data()
     cov, ymv = mv_data()
     chol = np.linalg.cholesky(cov)
@@ -187,15 +237,26 @@ def prepare(
     logit = f"logistic, {N_LOGIT:,} x {K_LOGIT}"
     cases = {
         "eight schools": schools,
-        f"radon, {N_RADON} rows, {G_RADON} groups": (radon_pg(idx, x, y), radon_jax, (idx, x, y)),
-        logit: (logistic_pg(xl, yl), logistic_jax, (xl, yl)),
-        f"MvNormal N = {N_MV}, constant cov": (mv_pg(cov, ymv), mv_jax, (chol, logdet, ymv)),
-        f"Normal mixture, 3 components, {N_MIX:,} points": (mixture_pg(ymix), mixture_jax, (ymix,)),
-    }
+        f"radon, {N_RADON} rows, {G_RADON} groups": (
+            radon_pg(idx, x, y), radon_jax, (idx, x, y), radon_numpyro),
+        logit: (logistic_pg(xl, yl), logistic_jax, (xl, yl), logistic_numpyro),
+        f"MvNormal N = {N_MV}, constant cov": (
+            mv_pg(cov, ymv), mv_jax, (chol, logdet, ymv), mv_numpyro),
+        f"Normal mixture, 3 components, {N_MIX:,} points": (
+            mixture_pg(ymix), mixture_jax, (ymix,), mixture_numpyro),
+    }  # fmt: skip
+    np_data = {name: case[2] for name, case in cases.items()}
+    np_data[f"MvNormal N = {N_MV}, constant cov"] = (cov, ymv)  # NumPyro factors it per call
     calls_of = {name: CALLS_BIG if name == logit else (CALLS, CALLS_VMAP) for name in cases}
     runs: dict[tuple[str, str, str], Callable[[], float]] = {}
     rng = np.random.default_rng(3)
-    for name, (model, hand, hand_data) in cases.items():
+
+    def batch_of(position: dict[str, Any], seed: int) -> dict[str, Any]:
+        noise = np.random.default_rng(seed)
+        return {k: v + 0.1 * jnp.asarray(noise.normal(size=(BATCH, *np.shape(v))))
+                for k, v in position.items()}  # fmt: skip
+
+    for name, (model, hand, hand_data, np_model) in cases.items():
         fn, position = pg.logdensity(model)
         data = tuple(jnp.asarray(d) for d in fn.data)
         position = {
@@ -204,21 +265,27 @@ def prepare(
         ours, ref = float(fn.apply(position, data)), float(hand(position, hand_data))
         if not np.isclose(ours, ref, rtol=1e-8):
             raise AssertionError(f"{name}: ppgraph {ours} != hand-written {ref}")
-        batch = {
-            k: v + 0.1 * jnp.asarray(rng.normal(size=(BATCH, *np.shape(v))))
-            for k, v in position.items()
-        }
+        np_fn = numpyro_logdensity(np_model)
+        np_pos = numpyro_position(np_model, np_data[name], position)
+        if all(k.removesuffix("_log__") in np_pos for k in position):  # the same coordinates
+            theirs = float(np_fn(np_pos, np_data[name]))
+            if not np.isclose(ours, theirs, rtol=1e-8):
+                raise AssertionError(f"{name}: ppgraph {ours} != NumPyro's model {theirs}")
         steady, vmapped = calls_of[name]
-        for side, f, d in (("ppgraph", fn.apply, data), ("jax", hand, hand_data)):
+        for side, f, d, p in (
+            ("ppgraph", fn.apply, data, position),
+            ("jax", hand, hand_data, position),
+            ("numpyro", np_fn, np_data[name], np_pos),
+        ):
             d = tuple(jnp.asarray(a) for a in d)
             vg = jax.value_and_grad(f)
-            for how, g, p, calls in (
-                ("steady", jax.jit(vg), position, steady),
-                ("vmap", jax.jit(jax.vmap(vg, (0, None))), batch, vmapped),
+            for how, g, at, calls in (
+                ("steady", jax.jit(vg), p, steady),
+                ("vmap", jax.jit(jax.vmap(vg, (0, None))), batch_of(p, 11), vmapped),
             ):
-                jax.block_until_ready(g(p, d))  # compile
+                jax.block_until_ready(g(at, d))  # compile
 
-                def run(g: Any = g, d: Any = d, p: Any = p, calls: int = calls) -> float:
+                def run(g: Any = g, d: Any = d, p: Any = at, calls: int = calls) -> float:
                     (wall, _), _ = timed(lambda: [g(p, d) for _ in range(calls)][-1])
                     return wall / calls * 1e6
 
@@ -226,23 +293,31 @@ def prepare(
     return runs
 
 
-def bench_speed(rounds: int, timed: Callable[..., Any], schools: Any) -> None:
+def bench_speed(
+    rounds: int, timed: Callable[..., Any], schools: Any, logistic_numpyro: Callable[..., None]
+) -> None:
     """Print the Markdown table of medians (µs per call)."""
-    runs = prepare(timed, schools)
+    runs = prepare(timed, schools, logistic_numpyro)
     before = load_average()
     times = interleave(runs, rounds)  # type: ignore[arg-type]
-    print("\n### logp + gradient against hand-written JAX, µs per call (medians)\n")
+    print(
+        "\n### logp + gradient against hand-written JAX and NumPyro's model, µs per call "
+        "(medians)\n"
+    )
     print(f"{rounds} interleaved rounds; steady: {CALLS} calls, vmap: {CALLS_VMAP} calls "
           f"over {BATCH} positions (the logistic regression: {CALLS_BIG[0]} and "
-          f"{CALLS_BIG[1]}); ratios are medians of each round's ratio. Targets: 1.10 steady, "
-          f"1.30 under vmap. {before} before, {load_average()} after.\n")  # fmt: skip
-    print("| model | steady ppgraph | steady JAX | ratio | vmap ppgraph | vmap JAX | ratio |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+          f"{CALLS_BIG[1]}); ratios are medians of each round's ratio, ppgraph over the "
+          f"other. Targets: 1.10 steady, 1.30 under vmap against hand-written JAX, at most "
+          f"1.00 against NumPyro's model. {before} before, {load_average()} after.\n")  # fmt: skip
+    print("| model | | ppgraph | hand-written JAX | ratio | NumPyro's model | ratio |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for name in dict.fromkeys(k[0] for k in runs):
-        cells = []
         for how in ("steady", "vmap"):
-            ours = statistics.median(times[(name, "ppgraph", how)])
-            ref = statistics.median(times[(name, "jax", how)])
-            r = median_ratio(times[(name, "ppgraph", how)], times[(name, "jax", how)])
-            cells.append(f"{ours:,.0f} | {ref:,.0f} | {r:.2f}")
-        print(f"| {name} | {' | '.join(cells)} |")
+            ours = times[(name, "ppgraph", how)]
+            cells = [f"{statistics.median(ours):,.0f}"]
+            for side in ("jax", "numpyro"):
+                other = times[(name, side, how)]
+                r = median_ratio(ours, other)
+                cells.append(f"{statistics.median(other):,.0f} | {r:.2f}")
+            label = name if how == "steady" else ""
+            print(f"| {label} | {how} | {' | '.join(cells)} |")
