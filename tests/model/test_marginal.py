@@ -211,3 +211,19 @@ def test_fixed_matrix_factored_once_inside_the_sum() -> None:
     want = sp.logsumexp([-0.5 * np.sum(np.linalg.solve(lc, wv * k) ** 2) for k in range(3)])
     np.testing.assert_allclose(f(wv), want, rtol=1e-10)
     assert "cholesky" not in str(jax.make_jaxpr(f.jax_fn)(wv))
+
+
+def test_the_rates_log_is_taken_once_not_once_per_switchpoint_value() -> None:
+    # the select of the rate by the switchpoint is moved out of the Poisson's
+    # xlogy (rewrite/selects.py), so the sum over the 111 years computes the
+    # logs of the two rates per row once, not per year, in the value and gradient
+    import re
+
+    import jax
+
+    years, y = YEARS[PRESENT], DISASTERS[PRESENT].astype(int)
+    logdensity, position = pg.logdensity(pg.marginalize(coal_model(years, y)))
+    jaxpr = str(jax.make_jaxpr(jax.value_and_grad(logdensity))(position))
+    per_value = rf"\[{YEARS.size},{years.size}\] = (log|div)\b"
+    assert re.search(rf"\[{years.size}\] = log\b", jaxpr)
+    assert not re.search(per_value, jaxpr)

@@ -26,13 +26,18 @@ from ppgraph.tensor.marginal import MarginalLogp
 
 
 @functools.lru_cache(maxsize=64)
-def _inner(out: Variable, inputs: tuple[Variable, ...]) -> Callable[..., Any]:
+def _inner(out: Variable, inputs: tuple[Variable, ...], n_values: int) -> Callable[..., Any]:
     from ppgraph.backend.jax.linker import lower
     from ppgraph.rewrite.pipeline import rewrite_graph
+    from ppgraph.rewrite.selects import hoist_selects
 
     # fixed data (a model's private copy of observed values) stays unblocked, so
     # the rewrites decide its conditions and sum its terms once, as in the outer graph
-    [held] = rewrite_graph([out], [v for v in inputs if not is_fixed(v)])
+    unblocked = [v for v in inputs if not is_fixed(v)]
+    [held] = rewrite_graph([out], unblocked)
+    # selects on the summed values moved out of the per-row work, which the
+    # vmap over the support then does once (rewritten again: log(exp(a)) in a branch)
+    [held] = rewrite_graph(hoist_selects([held], inputs[:n_values]), unblocked)
     extra = [
         v for v in graph_inputs([held]) if isinstance(v, SharedVariable) and v not in inputs
     ]  # fixed values the rewrites computed (a Cholesky factor): held in the program
@@ -43,7 +48,7 @@ def _inner(out: Variable, inputs: tuple[Variable, ...]) -> Callable[..., Any]:
 
 @jax_funcify.register(MarginalLogp)
 def _marginal(op: MarginalLogp, node: Apply) -> Callable[..., Any]:
-    inner = _inner(op.inner, op.inputs)
+    inner = _inner(op.inner, op.inputs, op.n_values)
     types = [tensor_type(v) for v in op.inputs[: op.n_values]]
     # static shapes: marginal_logp checked them
     shapes = [tuple(int(s or 0) for s in t.shape) for t in types]
