@@ -99,7 +99,9 @@ def _tree(k: int) -> tuple[Any, Any]:
 
 
 SHAPES: dict[str, Callable[[int], tuple[Any, Any]]] = {
-    "chain": _chain, "shared": _shared, "tree": _tree
+    "chain": _chain,
+    "shared": _shared,
+    "tree": _tree,
 }
 
 
@@ -232,16 +234,26 @@ def run(sizes: list[int], repeats: int, big_repeats: int) -> list[dict[str, Any]
         med = {s: statistics.median(r[s] for r in reps) * 1e3 for s in STAGES}
         ours = statistics.median((r["rewrite"] + r["lower"]) * 1e3 for r in reps)
         cpu = statistics.median(r["ours_cpu"] * 1e3 for r in reps)
-        row = {"shape": shape, "K": k, "nodes": int(reps[0]["nodes"]),
-               "after": int(reps[0]["after"]), "ours": ours, "cpu": cpu, "n": len(reps), **med}
+        row = {
+            "shape": shape,
+            "K": k,
+            "nodes": int(reps[0]["nodes"]),
+            "after": int(reps[0]["after"]),
+            "ours": ours,
+            "cpu": cpu,
+            "n": len(reps),
+            **med,
+        }
         rows.append(row)
     return rows
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = ("| graph | K | nodes after rewrite | build | rewrite | lower | "
-            "**ours** (rewrite + lower) | ours, CPU time | ours per node (µs) | jit trace | "
-            "XLA compile | first call | reps |")
+    head = (
+        "| graph | K | nodes after rewrite | build | rewrite | lower | "
+        "**ours** (rewrite + lower) | ours, CPU time | ours per node (µs) | jit trace | "
+        "XLA compile | first call | reps |"
+    )
     lines = [head, "| --- |" + " ---: |" * 12]
     for r in rows:
         lines.append(
@@ -261,9 +273,11 @@ def machine() -> str:
     except (OSError, subprocess.CalledProcessError, KeyError):
         cpu_desc = platform.processor() or platform.machine()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    return (f"{cpu_desc} ({platform.system()} {platform.machine()}); Python "
-            f"{platform.python_version()}; jax {jax.__version__}; load average at the end "
-            f"{load}")
+    return (
+        f"{cpu_desc} ({platform.system()} {platform.machine()}); Python "
+        f"{platform.python_version()}; jax {jax.__version__}; load average at the end "
+        f"{load}"
+    )
 
 
 def write_readme(text: str, header: str = "## compile_overhead\n") -> None:
@@ -322,7 +336,7 @@ def main_graphs(args: argparse.Namespace) -> None:
         "## compile_overhead\n\n"
         "From a graph of K nodes to its first value: our part (rewrite + lower) "
         "against JAX's (trace) and XLA's (compile). Medians, milliseconds of wall "
-        "time, except \"ours, CPU time\" (the process's CPU time for rewrite + lower, "
+        'time, except "ours, CPU time" (the process\'s CPU time for rewrite + lower, '
         "which other load on the machine disturbs less: when the load average is above "
         "the number of CPUs, wall times include waiting for a CPU). Target: ours under "
         "100 ms at K = 1,000, and linear in K.\n\n"

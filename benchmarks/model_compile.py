@@ -191,8 +191,8 @@ def report(times: dict[tuple[str, str, str], list[float]], reps: int) -> str:
             lines.append(row)
     lines += [
         "",
-        "ppgraph compiles in its default check mode (\"raise\"): log-densities are served by "
-        "the \"-inf\" compilation, and the raising one is built only if a value is not "
+        'ppgraph compiles in its default check mode ("raise"): log-densities are served by '
+        'the "-inf" compilation, and the raising one is built only if a value is not '
         "finite (see `PointFunction`), so invalid parameters still raise "
         "`ParameterValueError`.",
     ]

@@ -50,8 +50,7 @@ def _detach(
     through one (``log(z)`` with ``z = a + 1`` given must not become ``log1p(a)``).
     """
     standins = [
-        v.type.make_variable(name=v.name if v.name or v.owner is None else repr(v))
-        for v in inputs
+        v.type.make_variable(name=v.name if v.name or v.owner is None else repr(v)) for v in inputs
     ]
     return standins, clone_replace(outputs, replace=dict(zip(inputs, standins, strict=True)))
 

@@ -98,7 +98,6 @@ def test_compiling_renames_nothing() -> None:
     assert (x.name, z.name, w.name) == (None, None, "w")
 
 
-
 def _snapshot(outs: list[Any]) -> list[tuple[Any, ...]]:
     """Every variable above ``outs`` with its name, node, op, inputs and outputs."""
     from ppgraph.graph.traversal import ancestors
@@ -118,8 +117,19 @@ def test_compiling_leaves_the_callers_graph_unchanged() -> None:
     e, b = pt.exp(x), pt.sigmoid(y)
     u, v = pt.sin(x), pt.sin(x)
     v.name = "v"
-    outs = [e * 1.0, 0.0 + e, pt.log(pt.exp(e)), b * (e / b), (e * b) / b, u + v,
-            pt.log(1.0 + e), pt.exp(e) - 1.0, pt.log(pt.sum(pt.exp(e))), pt.neg(-e), e * s]
+    outs = [
+        e * 1.0,
+        0.0 + e,
+        pt.log(pt.exp(e)),
+        b * (e / b),
+        (e * b) / b,
+        u + v,
+        pt.log(1.0 + e),
+        pt.exp(e) - 1.0,
+        pt.log(pt.sum(pt.exp(e))),
+        pt.neg(-e),
+        e * s,
+    ]
     for i, o in enumerate(outs):
         o.name = f"out{i}"
     before = _snapshot(outs)
@@ -217,8 +227,11 @@ def test_jax_fn_with_a_wrong_rank_size_or_type_names_the_input() -> None:
     m, v = pt.matrix("m"), pt.vector("v", shape=(3,))
     f = pg.function([m, v], pt.dot(m, v))
     for fn in (f.jax_fn, jax.jit(f.jax_fn)):
-        with pytest.raises(pg.InputError, match=r"input m expects shape \(None, None\) \(2-d\); "
-                           r"got shape \(3,\)"):
+        with pytest.raises(
+            pg.InputError,
+            match=r"input m expects shape \(None, None\) \(2-d\); "
+            r"got shape \(3,\)",
+        ):
             fn(np.ones(3), np.ones(3))
         with pytest.raises(pg.InputError, match=r"input v expects shape \(3,\).*got shape \(4,\)"):
             fn(np.ones((2, 3)), np.ones(4))

@@ -12,8 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is in the tests extra")
 def test_ruff_is_clean() -> None:
-    res = subprocess.run(["ruff", "check", "ppgraph", "tests", "benchmarks", "examples"],
-                         cwd=ROOT, capture_output=True, text=True)
+    res = subprocess.run(
+        ["ruff", "check", "ppgraph", "tests", "benchmarks", "examples"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
 
 

@@ -58,10 +58,7 @@ def test_shared_subtree_printed_once_then_referenced() -> None:
     x = pt.vector("x")
     e = pt.exp(x)
     assert text(e + e) == (
-        "Elemwise{add} [id A]\n"
-        " |Elemwise{exp} [id B]\n"
-        " | |x [id C]\n"
-        " |Elemwise{exp} [id B]"
+        "Elemwise{add} [id A]\n |Elemwise{exp} [id B]\n | |x [id C]\n |Elemwise{exp} [id B]"
     )
 
 
@@ -87,10 +84,7 @@ def test_multi_output_op_shares_one_label() -> None:
     assert sign.owner is logdet.owner
     assert text([sign, logdet]) == "SlogDet.0 [id A]\n |m [id B]\nSlogDet.1 [id A] 'logdet'"
     assert text(sign * logdet) == (
-        "Elemwise{mul} [id A]\n"
-        " |SlogDet.0 [id B]\n"
-        " | |m [id C]\n"
-        " |SlogDet.1 [id B] 'logdet'"
+        "Elemwise{mul} [id A]\n |SlogDet.0 [id B]\n | |m [id C]\n |SlogDet.1 [id B] 'logdet'"
     )
 
 

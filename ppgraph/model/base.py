@@ -158,7 +158,6 @@ class ModelState:
         return tuple(shape)
 
 
-
 def _as_dims(dims: Any) -> tuple[str | None, ...]:
     if isinstance(dims, str):
         return (dims,)

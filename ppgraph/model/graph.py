@@ -21,10 +21,10 @@ __all__ = ["GraphNode", "ModelGraph", "model_to_graphviz"]
 
 # kind -> (Graphviz attributes, matplotlib patch style)
 _DOT_STYLE = {
-    "free": 'shape=ellipse',
-    "observed": 'shape=ellipse style=filled fillcolor=lightgrey',
-    "deterministic": 'shape=box',
-    "potential": 'shape=octagon',
+    "free": "shape=ellipse",
+    "observed": "shape=ellipse style=filled fillcolor=lightgrey",
+    "deterministic": "shape=box",
+    "potential": "shape=octagon",
     "data": 'shape=box style="rounded,filled" fillcolor=lightgrey',
 }
 _FILL = {"observed": "lightgrey", "data": "lightgrey"}

@@ -130,9 +130,7 @@ def model_text(model: ModelState) -> str:
     if not rows:
         return "<empty model>"
     width = max(len(n) for n, _ in rows)
-    return "\n".join(
-        f"{name:>{width}} ~ {describe(var).split(' ~ ', 1)[1]}" for name, var in rows
-    )
+    return "\n".join(f"{name:>{width}} ~ {describe(var).split(' ~ ', 1)[1]}" for name, var in rows)
 
 
 def model_latex(model: ModelState) -> str:

@@ -64,8 +64,7 @@ def unpack_rv(rv: Any, what: str) -> tuple[RandomVariable, list[TensorVariable]]
     """
     if not is_random_variable(rv):
         raise TypeError(
-            f"{what} takes random variables made with .dist (e.g. pg.Normal.dist(0, 1)), "
-            f"got {rv!r}"
+            f"{what} takes random variables made with .dist (e.g. pg.Normal.dist(0, 1)), got {rv!r}"
         )
     _, size, *params = rv.owner.inputs
     op = _univariate(rv.owner.op, what)

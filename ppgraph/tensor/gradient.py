@@ -182,9 +182,7 @@ def grad(
     return outs[0] if flat or isinstance(wrt, Variable) else list(outs)
 
 
-def hessian(
-    cost: Any, wrt: Variable | Sequence[Variable], checks: bool = True
-) -> TensorVariable:
+def hessian(cost: Any, wrt: Variable | Sequence[Variable], checks: bool = True) -> TensorVariable:
     """The Hessian of a scalar ``cost`` as one ``(n, n)`` matrix over the
     flattened ``wrt`` variables, concatenated in order.
 

@@ -422,8 +422,7 @@ def arange(
     if stop is None:
         start, stop = 0, start
     start, stop, step = (
-        _concrete_bound(v, what)
-        for v, what in ((start, "start"), (stop, "stop"), (step, "step"))
+        _concrete_bound(v, what) for v, what in ((start, "start"), (stop, "stop"), (step, "step"))
     )
     if dtype is None:
         ints = all(isinstance(v, int | np.integer) for v in (start, stop, step))

@@ -537,8 +537,12 @@ CASES.extend(
                 "cutpoints": _sorted_rows(_rng, R, 3),
                 "sigma": _rng.uniform(0.5, 2.0, size=R),
             },
-            lambda x, eta, cutpoints, sigma: _categorical_logpmf(x, _probit_p(eta, cutpoints, sigma)),  # noqa: E501
-            lambda x, eta, cutpoints, sigma: _categorical_logcdf(x, _probit_p(eta, cutpoints, sigma)),  # noqa: E501
+            lambda x, eta, cutpoints, sigma: _categorical_logpmf(
+                x, _probit_p(eta, cutpoints, sigma)
+            ),
+            lambda x, eta, cutpoints, sigma: _categorical_logcdf(
+                x, _probit_p(eta, cutpoints, sigma)
+            ),
             None,
             lambda eta, cutpoints, sigma: 0,
             lambda eta, cutpoints, sigma: cutpoints.shape[-1],

@@ -70,23 +70,41 @@ CASES = [
     C("div_mul_cancel", lambda x, y: (x * y) / y, lambda x, y: x, 2, NONZERO),
     C("div_mul_cancel", lambda x, y: (y * x) / y, lambda x, y: x, 2, NONZERO),
     C("log_exp", lambda x: pt.log(pt.exp(x)), lambda x: x),
-    C("drop_true_check", lambda x: pt.check(2.0 * x, pt.constant(2.0) > 0, msg="2 > 0"),
-      lambda x: 2.0 * x),
-    C("check_repeated_condition", lambda x: pt.check(2.0 * x, x > -5, x > -5, msg="x > -5"),
-      lambda x: 2.0 * x, domain=(-3.0, 3.0)),
+    C(
+        "drop_true_check",
+        lambda x: pt.check(2.0 * x, pt.constant(2.0) > 0, msg="2 > 0"),
+        lambda x: 2.0 * x,
+    ),
+    C(
+        "check_repeated_condition",
+        lambda x: pt.check(2.0 * x, x > -5, x > -5, msg="x > -5"),
+        lambda x: 2.0 * x,
+        domain=(-3.0, 3.0),
+    ),
     # range facts: compared as floats (1.0 where the condition holds)
     *[C(rule, _as_float(build), _not_nan, domain=(-50.0, 50.0)) for rule, build in RANGE_FACTS],
     C("dimshuffle_identity", lambda x: DimShuffle((0, 1))(x), lambda x: x, matrix=True),
     # (n, 1) -> transposed to (1, n): one DimShuffle{x,0}
-    C("dimshuffle_compose", lambda x: DimShuffle((1, 0))(DimShuffle((0, "x"))(x)),
-      lambda x: x[None, :]),
+    C(
+        "dimshuffle_compose",
+        lambda x: DimShuffle((1, 0))(DimShuffle((0, "x"))(x)),
+        lambda x: x[None, :],
+    ),
     # LATE (after the rules that read x - mu as written)
     C("sub_of_sum", lambda x, y, z: x - (y + z), lambda x, y, z: x - y - z, 3),
     # broadcast terms added at their own size; a broadcast divisor's reciprocal once
-    C("group_broadcast_sub", lambda x, y: x + pt.sum(y) - pt.max(y),
-      lambda x, y: x + np.sum(y) - np.max(y), 2),
-    C("group_broadcast_add", lambda x, y: pt.max(y) + x + pt.sum(y),
-      lambda x, y: np.max(y) + x + np.sum(y), 2),
+    C(
+        "group_broadcast_sub",
+        lambda x, y: x + pt.sum(y) - pt.max(y),
+        lambda x, y: x + np.sum(y) - np.max(y),
+        2,
+    ),
+    C(
+        "group_broadcast_add",
+        lambda x, y: pt.max(y) + x + pt.sum(y),
+        lambda x, y: np.max(y) + x + np.sum(y),
+        2,
+    ),
     C("div_by_broadcast", lambda x, y: x / pt.sum(y), lambda x, y: x / np.sum(y), 2, NONZERO),
 ]
 

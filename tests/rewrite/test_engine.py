@@ -144,9 +144,7 @@ def test_rules_that_undo_each_other_stop() -> None:
     trace: list[str] = []
     [out] = rewrite_fixed_point([x - y], [swap, unswap], max_passes=3, trace=trace)
     assert 0 < len(trace) < 1000
-    np.testing.assert_allclose(
-        pg.function([x, y], out, rewrite=False)([3.0], [1.0]), [2.0]
-    )
+    np.testing.assert_allclose(pg.function([x, y], out, rewrite=False)([3.0], [1.0]), [2.0])
 
 
 def test_a_function_rule_may_decline() -> None:
@@ -205,8 +203,15 @@ def test_a_given_output_of_a_multi_output_node_stays_when_its_node_is_rebuilt() 
 
 @pytest.mark.parametrize(
     ("shape", "order"),
-    [((), ("x", "x")), ((3,), ("x", 0)), ((3,), (0, "x")), ((2, 1, 3), (2, 0)),
-     ((2, 1, 3), ("x", 2, "x", 0)), ((2, 3), (1, 0, "x")), ((1,), ())],
+    [
+        ((), ("x", "x")),
+        ((3,), ("x", 0)),
+        ((3,), (0, "x")),
+        ((2, 1, 3), (2, 0)),
+        ((2, 1, 3), ("x", 2, "x", 0)),
+        ((2, 3), (1, 0, "x")),
+        ((1,), ()),
+    ],
 )
 def test_folding_a_dimshuffle_with_numpy_matches_its_jax_lowering(
     shape: tuple[int, ...], order: tuple[int | str, ...]

@@ -91,8 +91,9 @@ def snapshot(out: Variable) -> list[tuple[Any, ...]]:
     ]
 
 
-@settings(max_examples=50, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(steps=programs(), seed=st.integers(0, 2**16))
 def test_rewritten_graphs_compute_the_same_values(steps: Any, seed: int) -> None:
     x, y, s = pt.vector("x"), pt.vector("y"), pt.scalar("s")

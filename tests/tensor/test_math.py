@@ -369,7 +369,15 @@ def test_cast_to_the_same_dtype_adds_no_node() -> None:
 
 # Rows lowered by our own code (the others call one jax.numpy function each).
 OWN_LOWERING = [
-    "clip", "log1mexp", "xlogy", "xlog1py", "erfcx", "log_ndtr", "where", "softplus", "log_sigmoid"
+    "clip",
+    "log1mexp",
+    "xlogy",
+    "xlog1py",
+    "erfcx",
+    "log_ndtr",
+    "where",
+    "softplus",
+    "log_sigmoid",
 ]
 
 

@@ -200,7 +200,6 @@ def test_broadcast_to_zeros_ones_full() -> None:
     compare_grad([v], outs[0], [vv], lambda a: np.broadcast_to(a, (2, 3)))
 
 
-
 @pytest.mark.parametrize("n", [2, np.int64(3), 0])
 def test_zeros_and_ones_take_an_int_shape(n: Any) -> None:
     zeros, ones = pt.zeros(n), pt.ones(n, dtype="int32")
@@ -209,7 +208,6 @@ def test_zeros_and_ones_take_an_int_shape(n: Any) -> None:
     got = ones.eval()
     assert got.dtype == np.int32
     np.testing.assert_array_equal(got, np.ones(n, dtype="int32"))
-
 
 
 def test_arange_takes_static_sizes_and_names_a_symbolic_bound() -> None:
