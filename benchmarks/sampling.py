@@ -353,6 +353,9 @@ def main() -> None:
     )
     parser.add_argument("--steps-ode", type=int, default=200, help="ODE: tune = draws")
     parser.add_argument(
+        "--case", default="", help="speed: only the models whose name contains this (MvNormal)"
+    )
+    parser.add_argument(
         "--steps-discrete", type=int, default=1000, help="coal mining: tune = draws"
     )
     args = parser.parse_args()
@@ -378,7 +381,7 @@ def main() -> None:
 
         with jax.enable_x64(True):
             schools = (schools_pg(), schools_jax, (Y8, S8), schools_numpyro)
-            bench_speed(args.rounds, timed, schools, logistic_numpyro)
+            bench_speed(args.rounds, timed, schools, logistic_numpyro, args.case)
         print(f"\nMachine: {machine()}.")
         return
     if args.only == "first-draw":  # issue 15: a second process with the persistent cache

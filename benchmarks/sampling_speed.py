@@ -224,6 +224,7 @@ def prepare(
     timed: Callable[..., Any],
     schools: tuple[pg.Model, Callable[..., Any], tuple[Any, ...], Callable[..., None]],
     logistic_numpyro: Callable[..., None],
+    only: str = "",
 ) -> dict[tuple[str, str, str], Callable[[], float]]:
     """(case, side, steady|vmap) -> a timer of one call in microseconds, compiled
     and checked (the hand-written side gives ppgraph's value; so does NumPyro's
@@ -245,8 +246,10 @@ def prepare(
         f"Normal mixture, 3 components, {N_MIX:,} points": (
             mixture_pg(ymix), mixture_jax, (ymix,), mixture_numpyro),
     }  # fmt: skip
+    cases = {name: case for name, case in cases.items() if only in name}
     np_data = {name: case[2] for name, case in cases.items()}
-    np_data[f"MvNormal N = {N_MV}, constant cov"] = (cov, ymv)  # NumPyro factors it per call
+    if f"MvNormal N = {N_MV}, constant cov" in cases:  # NumPyro factors it per call
+        np_data[f"MvNormal N = {N_MV}, constant cov"] = (cov, ymv)
     calls_of = {name: CALLS_BIG if name == logit else (CALLS, CALLS_VMAP) for name in cases}
     runs: dict[tuple[str, str, str], Callable[[], float]] = {}
     rng = np.random.default_rng(3)
@@ -294,10 +297,15 @@ def prepare(
 
 
 def bench_speed(
-    rounds: int, timed: Callable[..., Any], schools: Any, logistic_numpyro: Callable[..., None]
+    rounds: int,
+    timed: Callable[..., Any],
+    schools: Any,
+    logistic_numpyro: Callable[..., None],
+    only: str = "",
 ) -> None:
-    """Print the Markdown table of medians (µs per call)."""
-    runs = prepare(timed, schools, logistic_numpyro)
+    """Print the Markdown table of medians (µs per call), of the cases whose
+    name contains ``only``."""
+    runs = prepare(timed, schools, logistic_numpyro, only)
     before = load_average()
     times = interleave(runs, rounds)  # type: ignore[arg-type]
     print(
