@@ -121,7 +121,7 @@ def executables_dir() -> Path | None:
     return Path(theirs) / "ppgraph-executables" if theirs else None
 
 
-def fingerprint(fn: Callable[..., Any], *args: Any) -> str:
+def fingerprint(fn: Callable[..., Any], *args: Any, differentiate: bool = False) -> str:
     """A digest of what ``fn`` computes at the shapes and dtypes of ``args``:
     its jaxpr as text (function addresses left out: they change from process to
     process) and the bytes of the constants it closes over.
@@ -134,8 +134,25 @@ def fingerprint(fn: Callable[..., Any], *args: Any) -> str:
         True
         >>> a == fingerprint(lambda x: jnp.sin(x) * 3.0, jnp.ones(3))
         False
+
+    A custom derivative rule appears in a jaxpr by its name only, so a program
+    that differentiates ``fn`` (a sampler's) is keyed with ``differentiate=True``:
+    the jaxpr of ``jax.value_and_grad(fn)``, with the rules' bodies written out.
+
+        >>> import jax
+        >>> def twice(slope):
+        ...     @jax.custom_jvp
+        ...     def f(x):
+        ...         return jnp.sin(x)
+        ...     f.defjvp(lambda p, t: (f(p[0]), slope * t[0]))
+        ...     return lambda x: jnp.sum(f(x))
+        >>> fingerprint(twice(1.0), jnp.ones(3)) == fingerprint(twice(2.0), jnp.ones(3))
+        True
+        >>> (fingerprint(twice(1.0), jnp.ones(3), differentiate=True)
+        ...  == fingerprint(twice(2.0), jnp.ones(3), differentiate=True))
+        False
     """
-    closed = jax.make_jaxpr(fn)(*args)
+    closed = jax.make_jaxpr(jax.value_and_grad(fn) if differentiate else fn)(*args)
     h = hashlib.sha256(_ADDRESS.sub("", str(closed)).encode())
     for c in closed.consts:
         arr = np.asarray(c)

@@ -152,7 +152,9 @@ class _Program:
             positions, data = args[1], args[-2] if len(args) > 3 else args[2]
             one = jax.tree.map(lambda x: jax.ShapeDtypeStruct(np.shape(x)[1:], x.dtype), positions)
             shapes = jax.tree.map(lambda x: jax.ShapeDtypeStruct(np.shape(x), x.dtype), data)
-            key = digest((*self.parts, _SOURCE, str(sig), fingerprint(self.ld.apply, one, shapes)))
+            # differentiated: the custom derivative rules' bodies are part of the key
+            what = fingerprint(self.ld.apply, one, shapes, differentiate=True)
+            key = digest((*self.parts, _SOURCE, str(sig), what))
             run = load_or_compile(self.jitted, args, key, self.out_tree(args))
             self._compiled[sig] = run
         return run(*args)
