@@ -42,6 +42,7 @@ from ppgraph.graph.basic import FIXED, Constant, SharedVariable, Variable, is_fi
 from ppgraph.graph.traversal import graph_inputs
 from ppgraph.rewrite.engine import FOLD_MAX_SIZE
 from ppgraph.rewrite.fold import NOT_FOLDED, _dimshuffle, eval_node
+from ppgraph.rewrite.guards import nan_exact_sign
 from ppgraph.rewrite.pattern import Bindings, Rule, fits
 from ppgraph.rewrite.reductions import factors, spans, terms
 from ppgraph.tensor.check import Check
@@ -245,35 +246,31 @@ def _held(out: Variable, facts: FixedValues) -> Variable | None:
 
 def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:
     """A Check's ``all(~isnan(r))`` over rows as one scalar test, when the checked
-    value is a sum of ``s = sum(square(d - r))`` or ``sum(abs(d - r))`` terms
-    with ``d`` fixed and finite (each summand maybe scaled by fixed, finite,
-    positive numbers: ``sum(square(y - mu) / s ** 2)``): ``s`` is NaN exactly
-    where some element of ``r`` is (each summand is NaN, or in ``[0, inf]``,
-    where ``r`` is not: no ``inf - inf``), so testing ``s`` is the same
-    condition, for free."""
+    value is a sum of terms one of which is ``s = sum(L)``, ``L`` NaN exactly
+    where ``r`` is and of one sign elsewhere (``guards.nan_exact_sign``: the
+    Normal's ``square(y - r) / s ** 2`` with ``y`` and ``s`` fixed, a logistic
+    regression's ``log_sigmoid(where(y == 1, r, -r))``): ``s`` is NaN exactly
+    when some element of ``r`` is (no ``inf - inf``), so testing ``s`` is the
+    same condition, for free."""
     node = out.owner
     assert node is not None and isinstance(node.op, Check)
     value, *conds = node.inputs
-    sums: dict[Variable, Variable] = {}
+
+    def known(v: Variable) -> Any:
+        if isinstance(v, Constant):
+            return np.asarray(v.data)
+        found = facts.value(v)
+        return None if found is _UNKNOWN else np.asarray(found)
+
+    sums = []  # the scalar sums among the value's terms (and their factors)
     for term, _ in terms(value):
         for f, _ in factors(term):
             red = f.owner
             if red is None or not isinstance(red.op, Reduce) or red.op.kind != "sum":
                 continue
-            if f.type.ndim != 0:  # type: ignore[attr-defined]
-                continue
-            inner = _strip_positive(red.inputs[0], facts).owner
-            if inner is None or not isinstance(inner.op, Elemwise):
-                continue
-            if inner.op.scalar_op not in ("square", "abs"):
-                continue
-            diff = inner.inputs[0].owner
-            if diff is None or not isinstance(diff.op, Elemwise) or diff.op.scalar_op != "sub":
-                continue
-            for d, r in (diff.inputs, diff.inputs[::-1]):
-                known = facts.value(d) if not isinstance(d, Constant) else np.asarray(d.data)
-                if known is not _UNKNOWN and np.all(np.isfinite(known)):
-                    sums.setdefault(r, f)
+            inner = red.inputs[0].type
+            if f.type.ndim == 0 and 0 not in inner.shape:  # type: ignore[attr-defined]
+                sums.append(f)  # an empty sum is 0 whatever r is
     if not sums:
         return None
     new = list(conds)
@@ -287,35 +284,17 @@ def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:
         isnan = inv.inputs[0].owner
         if isnan is None or not isinstance(isnan.op, Elemwise) or isnan.op.scalar_op != "isnan":
             continue
-        s = sums.get(isnan.inputs[0])
-        if s is not None and c.type.ndim == 0:  # type: ignore[attr-defined]
-            new[i] = elemwise("invert", elemwise("isnan", s))
+        if c.type.ndim != 0:  # type: ignore[attr-defined]
+            continue
+        r = isnan.inputs[0]
+        for s in sums:
+            assert s.owner is not None
+            if nan_exact_sign(s.owner.inputs[0], r, known) in (1, -1):
+                new[i] = elemwise("invert", elemwise("isnan", s))
+                break
     if all(a is b for a, b in zip(new, conds, strict=True)):
         return None
     return node.op(value, *new)
-
-
-def _strip_positive(v: Variable, facts: FixedValues) -> Variable:
-    """``v`` without the factors and divisors that are fixed, finite and positive
-    (``square(y - mu) / s2 -> square(y - mu)``): they keep NaN NaN and
-    ``[0, inf]`` in ``[0, inf]``."""
-    while (node := v.owner) is not None and isinstance(node.op, Elemwise):
-        op = node.op.scalar_op
-        if op not in ("mul", "true_div"):
-            break
-        a, b = node.inputs
-        if _fixed_positive(b, facts):
-            v = a
-        elif op == "mul" and _fixed_positive(a, facts):
-            v = b
-        else:
-            break
-    return v
-
-
-def _fixed_positive(v: Variable, facts: FixedValues) -> bool:
-    known = facts.value(v) if not isinstance(v, Constant) else np.asarray(v.data)
-    return bool(known is not _UNKNOWN and np.all(np.isfinite(known)) and np.all(known > 0))
 
 
 def _sum_fixed_terms(out: Variable, facts: FixedValues) -> Variable | None:

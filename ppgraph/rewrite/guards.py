@@ -19,6 +19,9 @@ per element, through sums, products, powers, ``abs``, ``log``, ``log1p``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ppgraph.graph.basic import Variable
@@ -129,6 +132,74 @@ def _signed(k: str | None, sign: int) -> str | None:
     return k if k is None or sign > 0 else _FLIP[k]
 
 
+# Functions that are NaN only at NaN, with their range's sign over [-inf, inf]:
+# +1 for [0, inf], -1 for [-inf, 0].
+_SIGNED = {"exp": 1, "softplus": 1, "sigmoid": 1, "abs": 1, "square": 1, "log_sigmoid": -1}
+
+
+def nan_exact_sign(v: Variable, r: Variable, known: Callable[[Variable], Any]) -> int | None:
+    """Whether each element of ``v`` is NaN exactly where its element of ``r``
+    is, and ``v``'s sign elsewhere: +1 (in [0, inf]), -1 (in [-inf, 0]), 0
+    (either); None when that is not known. ``known(w)`` is ``w``'s NumPy value
+    when ``w`` is fixed, else None: the other operands of an op must be fixed and
+    finite (a NaN parameter elsewhere must not look like a NaN in ``r``), a
+    select's condition fixed. Only elementwise ops and broadcasts are followed,
+    so every element of ``r`` reaches ``v``. A sum of a signed ``v`` is then NaN
+    exactly when some element of ``r`` is (no ``inf - inf``).
+
+    Example:
+        >>> import numpy as np
+        >>> import ppgraph.tensor as pt
+        >>> from ppgraph.rewrite.guards import nan_exact_sign
+        >>> eta, y = pt.vector("eta"), pt.constant(np.array([1.0, 0.0]))
+        >>> one = pt.constant(np.array([True, False]))  # y == 1, fixed
+        >>> known = lambda w: np.asarray(w.data) if w in (y, one) else None
+        >>> nan_exact_sign(pt.log_sigmoid(pt.where(one, eta, -eta)), eta, known)
+        -1
+        >>> nan_exact_sign(pt.square(y - eta), eta, known)
+        1
+        >>> nan_exact_sign(pt.log_sigmoid(eta) + eta, eta, known) is None
+        True
+    """
+    v = _unbroadcast(v)
+    if v is r:
+        return 0
+    node = v.owner
+    if node is None or not isinstance(node.op, Elemwise):
+        return None
+    op, ins = node.op.scalar_op, node.inputs
+    if len(ins) == 1:
+        inner = nan_exact_sign(ins[0], r, known)
+        if inner is None:
+            return None
+        if op == "neg":
+            return -inner
+        return _SIGNED.get(op)
+    if op == "where":
+        cond, a, b = ins
+        if known(_unbroadcast(cond)) is None:
+            return None
+        sa, sb = nan_exact_sign(a, r, known), nan_exact_sign(b, r, known)
+        if sa is None or sb is None:
+            return None
+        return sa if sa == sb else 0
+    if op not in ("add", "sub", "mul", "true_div") or len(ins) != 2:
+        return None
+    for i, (x, k) in enumerate((ins, ins[::-1])):
+        value = known(_unbroadcast(k))  # a broadcast keeps the values
+        if value is None or not np.all(np.isfinite(value)):
+            continue
+        s = nan_exact_sign(x, r, known)
+        if s is None:
+            continue
+        if op in ("add", "sub"):
+            return 0
+        if np.any(value == 0) or (op == "true_div" and i == 1):
+            return None  # 0 * inf is NaN; k / x is finite at infinite x
+        return s if np.all(value > 0) else -s if np.all(value < 0) else 0
+    return None
+
+
 def _guard_by_sum(b: Bindings) -> Variable | None:
     # sum(where(isfinite(x), L, -inf)) -> where(isnan(s), -inf, s), s = sum(L),
     # when L is -inf or NaN wherever x is not finite
@@ -169,4 +240,4 @@ GUARDS: list[Rule] = collect(
     ]
 )
 
-__all__ = ["GUARDS", "kind"]
+__all__ = ["GUARDS", "kind", "nan_exact_sign"]

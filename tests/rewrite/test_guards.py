@@ -13,7 +13,9 @@ import scipy.stats as st
 
 import ppgraph as pg
 import ppgraph.tensor as pt
-from ppgraph.rewrite.guards import kind
+from ppgraph.graph.basic import Variable
+from ppgraph.rewrite.guards import kind, nan_exact_sign
+from ppgraph.tensor.type import TensorConstant
 from tests.rewrite.util import eager, ops, rewritten
 
 X = np.random.default_rng(2).normal(size=9)
@@ -137,3 +139,65 @@ def test_nan_flag_over_rows_tested_on_the_sum_with_known_per_row_scales() -> Non
             pg.function(inputs, out, rewrite=rewrite)(0.4, bad)
         errors.append(str(info.value))
     assert errors[0] == errors[1] and "NaN" in errors[1], errors
+
+
+def _logistic_model(y: np.ndarray, x: np.ndarray) -> tuple[pg.Model, Variable]:
+    with pg.Model() as m:
+        a = pg.Normal("a", 0.0, 2.0)
+        b = pg.Normal("b", 0.0, 1.0, shape=x.shape[1])
+        obs = pg.Bernoulli("y", logit_p=a + pg.Data("x", x) @ b, observed=y)
+    return m, obs
+
+
+def test_logistic_nan_flag_tested_on_the_sum_of_log_sigmoids() -> None:
+    """A logistic regression's ``sum(log_sigmoid(where(y == 1, eta, -eta)))`` is
+    NaN exactly where some ``eta`` is: the per-row NaN flag of ``p`` becomes one
+    test of the sum, with the same value (scipy) and the same error."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(40, 3))
+    y = (rng.uniform(size=40) < 0.4).astype(np.int64)
+    m, obs = _logistic_model(y, x)
+    out = m.logp(vars=[obs])
+    inputs = list(m.value_vars)
+    new, trace = rewritten(out, inputs)
+    assert "check_nan_by_sum" in trace and "All" not in ops(new)
+    b = np.array([0.5, -1.0, 0.25])
+    p = 1.0 / (1.0 + np.exp(-(0.3 + x @ b)))
+    want = st.bernoulli.logpmf(y, p).sum()
+    for rewrite in (False, True):
+        got = pg.function(inputs, out, rewrite=rewrite)(0.3, b)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    errors = []
+    for rewrite in (False, True):
+        with pytest.raises(pg.ParameterValueError) as info:
+            pg.function(inputs, out, rewrite=rewrite)(np.nan, b)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1] and "NaN" in errors[1], errors
+    # the sampler's form: -inf, not NaN, at a NaN coefficient; finite elsewhere
+    fn, _ = pg.logdensity(m)
+    assert float(fn({"a": 0.3, "b": np.array([np.nan, 0.0, 0.0])})) == -np.inf
+    assert np.isfinite(float(fn({"a": 0.3, "b": b})))
+
+
+def test_nan_exact_sign_declines_what_could_hide_or_fake_a_nan() -> None:
+    eta, mu = pt.vector("eta"), pt.scalar("mu")
+    y = pt.constant(np.array([1.0, 0.0, 1.0]))
+    one = pt.constant(np.array([True, False, True]))  # y == 1
+
+    def known(v: Variable) -> np.ndarray | None:
+        return np.asarray(v.data) if isinstance(v, TensorConstant) else None
+
+    assert nan_exact_sign(pt.log_sigmoid(pt.where(one, eta, -eta)), eta, known) == -1
+    assert nan_exact_sign(pt.square((y - eta) / 2.0), eta, known) == 1
+    assert nan_exact_sign(-pt.softplus(y - eta), eta, known) == -1
+    # mixed signs could add up to inf - inf = NaN with no NaN in eta
+    assert nan_exact_sign(pt.log_sigmoid(eta) + eta, eta, known) is None
+    assert nan_exact_sign(pt.where(one, pt.exp(eta), -pt.exp(eta)), eta, known) == 0
+    # a select on eta itself picks a finite branch at NaN
+    assert nan_exact_sign(pt.where(eta > 0, pt.exp(eta), 0.0 * y), eta, known) is None
+    # another parameter could be the NaN
+    assert nan_exact_sign(pt.square(eta - mu), eta, known) is None
+    # 0 * inf is NaN; 1 / inf is 0
+    assert nan_exact_sign(pt.exp(eta) * pt.constant(np.array([0.0, 1.0, 1.0])), eta, known) is None
+    assert nan_exact_sign(1.0 / pt.exp(eta), eta, known) is None
+    assert nan_exact_sign(pt.tanh(eta), eta, known) is None
