@@ -256,11 +256,9 @@ def _nan_flag_by_sum(out: Variable, facts: FixedValues) -> Variable | None:
     assert node is not None and isinstance(node.op, Check)
     value, *conds = node.inputs
 
-    def known(v: Variable) -> Any:
-        if isinstance(v, Constant):
-            return np.asarray(v.data)
+    def known(v: Variable) -> Any:  # constants included: they are fixed
         found = facts.value(v)
-        return None if found is _UNKNOWN else np.asarray(found)
+        return None if found is _UNKNOWN else found
 
     sums = []  # the scalar sums among the value's terms (and their factors)
     for term, _ in terms(value):
